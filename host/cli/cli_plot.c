@@ -1,0 +1,101 @@
+#include "cli_plot.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "np_err.h"
+#include "np_plot.h"
+
+static bool is_alert(const struct np_night_event *e)
+{
+	return e->ev.kind == NP_EVENT_ALERT_FIRED || e->ev.kind == NP_EVENT_HOST_ALERT;
+}
+
+size_t np_cli_count_alerts(const struct np_night *night)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < night->n_events; i++)
+		n += is_alert(&night->events[i]);
+	return n;
+}
+
+int np_cli_check_plot_path(const struct np_cli_cmd *cmd, const char *path)
+{
+	if (np_plot_device(path))
+		return NP_EXIT_OK;
+	return np_cli_usage_error(cmd, "--plot: file name must end in .png, .svg or .pdf, not '%s'",
+				  path);
+}
+
+static bool in_gap(const struct np_night *night, double t)
+{
+	for (size_t i = 0; i < night->n_gaps; i++)
+		if (t >= night->gaps[i].start_s && t < night->gaps[i].end_s)
+			return true;
+	return false;
+}
+
+int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
+		      const struct np_report *rep, const char *path)
+{
+	struct np_plot_night p = {0};
+	size_t n_alerts = np_cli_count_alerts(night);
+	struct np_plot_span *spans = malloc((rep->n_episodes + 1) * sizeof *spans);
+	struct np_plot_span *gaps = malloc((night->n_gaps + 1) * sizeof *gaps);
+	double *alerts = malloc((n_alerts + 1) * sizeof *alerts);
+	double *mt = malloc((ep->n + 1) * sizeof *mt);
+	float *mg = malloc((ep->n + 1) * sizeof *mg);
+	int rc = NP_ERR_NOMEM;
+	if (!spans || !gaps || !alerts || !mt || !mg)
+		goto out;
+
+	for (size_t i = 0; i < rep->n_episodes; i++) {
+		const struct np_episode *e = &rep->episodes[i];
+		/* A gap is drawn as a gap, not as a stretch of "unknown". */
+		if (e->position == NP_POS_UNKNOWN && in_gap(night, (e->start_s + e->end_s) / 2))
+			continue;
+		spans[p.n_spans++] = (struct np_plot_span){e->start_s, e->end_s, e->position};
+	}
+	for (size_t i = 0; i < night->n_gaps; i++)
+		gaps[p.n_gaps++] = (struct np_plot_span){night->gaps[i].start_s, night->gaps[i].end_s,
+							 NP_POS_UNKNOWN};
+	for (size_t i = 0; i < night->n_events; i++)
+		if (is_alert(&night->events[i]))
+			alerts[p.n_alerts++] = night->events[i].t_s;
+	for (size_t k = 0; k < ep->n; k++) {
+		const struct np_epoch *e = &ep->v[k];
+		mt[k] = (e->start_s + e->end_s) / 2;
+		mg[k] = e->n > 0 ? e->movement_mg : NAN;
+	}
+	p.start_utc_s = rep->start_utc_s;
+	p.duration_s = rep->span_s;
+	p.spans = spans;
+	p.gaps = gaps;
+	p.alerts_s = alerts;
+	p.movement_t_s = mt;
+	p.movement_mg = mg;
+	p.n_movement = ep->n;
+	for (int i = 0; i < NP_POS_COUNT; i++) {
+		p.time_s[i] = rep->time_s[i];
+		if (rep->breathing[i].status == NP_BREATH_OK)
+			p.breathing_bpm[i] = rep->breathing[i].rate_bpm;
+	}
+	p.avoid_mask = rep->avoid_mask;
+	if (rep->n_longest_avoid > 0)
+		p.longest_avoid_s = rep->longest_avoid[0].end_s - rep->longest_avoid[0].start_s;
+	rc = np_plot_night_render(&p, path);
+out:
+	free(spans);
+	free(gaps);
+	free(alerts);
+	free(mt);
+	free(mg);
+	if (rc == NP_ERR_ARG) {
+		np_cli_error(path, "nothing to plot (empty recording or unknown file type)");
+		return NP_EXIT_USAGE;
+	}
+	if (rc != NP_OK)
+		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	return NP_EXIT_OK;
+}

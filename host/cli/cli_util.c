@@ -1,0 +1,159 @@
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "np_err.h"
+#include "np_outfile.h"
+#include "np_recording.h"
+
+void np_cli_error(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "nightpose: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int np_cli_fail(const char *what, int err, int exit_code)
+{
+	if (err == NP_ERR_IO && errno != 0)
+		np_cli_error(what, "%s", strerror(errno));
+	else
+		np_cli_error(what, "%s", np_strerror(err));
+	return exit_code;
+}
+
+bool np_cli_wants_help(const struct np_cli_cmd *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(cmd->usage, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+int np_cli_usage_error(const struct np_cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "nightpose: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'nightpose %s --help')\n", cmd->name);
+	return NP_EXIT_USAGE;
+}
+
+int np_cli_write_output(const char *path, int (*write)(FILE *f, const void *arg), const void *arg)
+{
+	struct np_outfile of;
+	int rc = np_outfile_open(&of, path);
+
+	if (rc != NP_OK)
+		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	if (write(of.fp, arg) != NP_OK) {
+		np_outfile_abort(&of);
+		np_cli_error(path, "write failed");
+		return NP_EXIT_FAILURE;
+	}
+	if ((rc = np_outfile_commit(&of)) != NP_OK)
+		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	return NP_EXIT_OK;
+}
+
+int np_cli_option_error(const struct np_cli_cmd *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return np_cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+	return np_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+int np_cli_check_output(const struct np_cli_cmd *cmd, const char *option, const char *out,
+			const char *const *inputs, size_t n)
+{
+	struct stat so, si;
+
+	if (!out || !*out)
+		return np_cli_usage_error(cmd, "%s needs a file name, not ''", option);
+	if (strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode))
+		return NP_EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (inputs[i] && stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
+		    si.st_ino == so.st_ino) {
+			np_cli_error(out, "is an input file; choose another output name");
+			return NP_EXIT_USAGE;
+		}
+	}
+	return NP_EXIT_OK;
+}
+
+bool np_cli_parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool np_cli_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int np_cli_choice(const char *s, const char *const *choices)
+{
+	for (int i = 0; s && choices[i]; i++)
+		if (strcmp(s, choices[i]) == 0)
+			return i;
+	return -1;
+}
+
+int np_cli_recording_error(const char *path, int err)
+{
+	struct stat st;
+
+	switch (err) {
+	case NP_ERR_IO:
+		return np_cli_fail(path, err, errno == ENOENT || errno == EISDIR || errno == EACCES ?
+					      NP_EXIT_USAGE : NP_EXIT_FAILURE);
+	case NP_ERR_FORMAT:
+		if (stat(path, &st) == 0 && st.st_size == 0)
+			np_cli_error(path, "empty file");
+		else if (np_rec_reader_version_seen(path) != 0)
+			np_cli_error(path, "damaged recording header");
+		else
+			np_cli_error(path, "not a nightpose recording");
+		return NP_EXIT_USAGE;
+	case NP_ERR_VERSION:
+		np_cli_error(path, "unsupported format version %u", np_rec_reader_version_seen(path));
+		return NP_EXIT_USAGE;
+	case NP_ERR_RANGE:
+		np_cli_error(path, "device description has no clock rate or scale");
+		return NP_EXIT_USAGE;
+	default:
+		return np_cli_fail(path, err, NP_EXIT_FAILURE);
+	}
+}

@@ -1,0 +1,236 @@
+/* nightpose trend: several nights side by side, sorted by date. */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "cli_night.h"
+#include "cli_plot.h"
+#include "np_err.h"
+#include "np_plot.h"
+#include "np_report.h"
+
+static const char usage[] =
+	"usage: nightpose trend NIGHT.npr... [--avoid LIST] [--calibration CAL.json]\n"
+	"                       [--format text|json] [--plot FILE]\n"
+	"\n"
+	"Compares nights: one row per night, sorted by start time, with the time\n"
+	"recorded, time per position (h:min), time in positions to avoid and its share\n"
+	"of the time lying, the longest episode in one of them, position changes and\n"
+	"alerts fired. Times are local clock times.\n"
+	"\n"
+	"options:\n"
+	"  --avoid LIST            positions to avoid, comma separated (default prone)\n"
+	"  --calibration CAL.json  mounting used for every night (default: sensor x to\n"
+	"                          the head, y to the left, z out of the chest)\n"
+	"  --format text|json      text table (default), or one JSON object per night\n"
+	"                          and line\n"
+	"  --plot FILE             draw minutes in positions to avoid per night and each\n"
+	"                          position's share: .png (1200x800), .svg or .pdf\n"
+	"  -h, --help              this help\n"
+	"\n"
+	"exit codes: 0 ok, 1 write failure, 2 bad usage, bad recording or calibration\n";
+
+static int run(int argc, char **argv);
+
+const struct np_cli_cmd np_cmd_trend = {
+	.name = "trend",
+	.summary = "nights compared: positions, positions to avoid, alerts",
+	.usage = usage,
+	.run = run,
+};
+
+struct night_row {
+	const char *path;
+	size_t order;   /* position on the command line: ties and unknown dates keep it */
+	double start_utc_s, span_s, lying_s, avoid_s, longest_avoid_s;
+	double time_s[NP_POS_COUNT];
+	size_t changes, alerts;
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct night_row *x = a, *y = b;
+	if (x->start_utc_s != y->start_utc_s)
+		return x->start_utc_s < y->start_utc_s ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int load_row(const char *path, const char *cal_path, const struct np_report_cfg *rcfg,
+		    struct night_row *row)
+{
+	struct np_night night;
+	struct np_calfile cal;
+	struct np_epochs ep;
+	struct np_report rep;
+	int rc = np_cli_night_epochs(path, cal_path, NP_EPOCH_DEFAULT_S, &night, &cal, &ep);
+	if (rc != NP_EXIT_OK)
+		return rc;
+	rc = np_report_build(&night, &ep, rcfg, &rep);
+	row->alerts = np_cli_count_alerts(&night);
+	np_epochs_free(&ep);
+	np_night_free(&night);
+	if (rc != NP_OK) {
+		np_report_free(&rep);
+		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	}
+	row->path = path;
+	row->start_utc_s = rep.start_utc_s;
+	row->span_s = rep.span_s;
+	row->lying_s = rep.lying_s;
+	row->avoid_s = rep.avoid_s;
+	row->longest_avoid_s = rep.n_longest_avoid
+				       ? rep.longest_avoid[0].end_s - rep.longest_avoid[0].start_s
+				       : 0;
+	memcpy(row->time_s, rep.time_s, sizeof row->time_s);
+	row->changes = rep.changes;
+	np_report_free(&rep);
+	return NP_EXIT_OK;
+}
+
+static void fmt_start(char *buf, size_t cap, double start_utc_s)
+{
+	time_t t = (time_t)floor(start_utc_s);
+	struct tm tm;
+	if (start_utc_s > 0 && localtime_r(&t, &tm) && strftime(buf, cap, "%Y-%m-%d %H:%M", &tm) > 0)
+		return;
+	snprintf(buf, cap, "%-16s", "unknown");
+}
+
+/* Column order of the table: the lying positions first, as in the report. */
+static const enum np_position cols[] = {NP_POS_SUPINE, NP_POS_PRONE, NP_POS_LEFT, NP_POS_RIGHT,
+					NP_POS_UPRIGHT, NP_POS_UNKNOWN};
+#define N_COLS (sizeof cols / sizeof cols[0])
+
+static void write_text(const struct night_row *rows, size_t n, unsigned avoid_mask, FILE *f)
+{
+	char names[96], a[32], hm[16];
+	np_report_avoid_names(avoid_mask, names, sizeof names);
+	fprintf(f, "Positions to avoid: %s. Times in h:min, local time.\n\n", names[0] ? names : "none");
+	fprintf(f, "%-16s %6s", "start", "length");
+	for (size_t c = 0; c < N_COLS; c++)
+		fprintf(f, " %7s", np_position_name(cols[c]));
+	fprintf(f, " %7s %6s %7s %7s %6s  %s\n", "avoid", "%lying", "longest", "changes", "alerts",
+		"file");
+	for (size_t i = 0; i < n; i++) {
+		const struct night_row *r = &rows[i];
+		fmt_start(a, sizeof a, r->start_utc_s);
+		np_report_fmt_hm(r->span_s, hm, sizeof hm);
+		fprintf(f, "%-16s %6s", a, hm);
+		for (size_t c = 0; c < N_COLS; c++) {
+			np_report_fmt_hm(r->time_s[cols[c]], hm, sizeof hm);
+			fprintf(f, " %7s", hm);
+		}
+		np_report_fmt_hm(r->avoid_s, hm, sizeof hm);
+		fprintf(f, " %7s %5.0f%%", hm, r->lying_s > 0 ? 100.0 * r->avoid_s / r->lying_s : 0.0);
+		np_report_fmt_hm(r->longest_avoid_s, hm, sizeof hm);
+		fprintf(f, " %7s %7zu %6zu  %s\n", hm, r->changes, r->alerts, r->path);
+	}
+}
+
+static int write_json(const struct night_row *rows, size_t n, unsigned avoid_mask, FILE *f)
+{
+	char a[32];
+	for (size_t i = 0; i < n; i++) {
+		const struct night_row *r = &rows[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o)
+			return NP_ERR_NOMEM;
+		cJSON_AddStringToObject(o, "file", r->path);
+		if (r->start_utc_s > 0) {
+			fmt_start(a, sizeof a, r->start_utc_s);
+			cJSON_AddStringToObject(o, "start_local", a);
+			cJSON_AddNumberToObject(o, "start_utc_s", r->start_utc_s);
+		} else {
+			cJSON_AddNullToObject(o, "start_local");
+			cJSON_AddNullToObject(o, "start_utc_s");
+		}
+		cJSON_AddNumberToObject(o, "span_s", r->span_s);
+		cJSON_AddNumberToObject(o, "lying_s", r->lying_s);
+		cJSON *tp = cJSON_AddObjectToObject(o, "time_s");
+		for (int p = 0; tp && p < NP_POS_COUNT; p++)
+			cJSON_AddNumberToObject(tp, np_position_name((enum np_position)p), r->time_s[p]);
+		cJSON *av = cJSON_AddObjectToObject(o, "avoid");
+		if (av) {
+			cJSON_AddItemToObject(av, "positions", np_report_avoid_json(avoid_mask));
+			cJSON_AddNumberToObject(av, "time_s", r->avoid_s);
+			cJSON_AddNumberToObject(av, "fraction_of_lying",
+						r->lying_s > 0 ? r->avoid_s / r->lying_s : 0.0);
+			cJSON_AddNumberToObject(av, "longest_s", r->longest_avoid_s);
+		}
+		cJSON_AddNumberToObject(o, "position_changes", (double)r->changes);
+		cJSON_AddNumberToObject(o, "alerts", (double)r->alerts);
+		int rc = np_report_json_line(o, f);
+		if (rc != NP_OK)
+			return rc;
+	}
+	return NP_OK;
+}
+
+static int plot(const struct night_row *rows, size_t n, unsigned avoid_mask, const char *path)
+{
+	struct np_plot_trend_row *pr = calloc(n, sizeof *pr);
+	if (!pr)
+		return np_cli_fail(path, NP_ERR_NOMEM, NP_EXIT_FAILURE);
+	for (size_t i = 0; i < n; i++) {
+		pr[i].start_utc_s = rows[i].start_utc_s;
+		pr[i].duration_s = rows[i].span_s;
+		pr[i].avoid_s = rows[i].avoid_s;
+		memcpy(pr[i].time_s, rows[i].time_s, sizeof pr[i].time_s);
+	}
+	int rc = np_plot_trend_render(pr, n, avoid_mask, path);
+	free(pr);
+	if (rc != NP_OK)
+		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	return NP_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		NP_CLI_NIGHT_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct np_cli_night_opts o;
+	int c;
+
+	np_cli_night_opts_init(&o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		int rc = np_cli_night_option(&np_cmd_trend, c, argv, &o);
+		if (rc != NP_EXIT_OK)
+			return rc;
+	}
+	if (optind >= argc)
+		return np_cli_usage_error(&np_cmd_trend, "missing NIGHT.npr");
+
+	size_t n = (size_t)(argc - optind);
+	struct night_row *rows = calloc(n, sizeof *rows);
+	if (!rows)
+		return np_cli_fail("trend", NP_ERR_NOMEM, NP_EXIT_FAILURE);
+	int rc = NP_EXIT_OK;
+	for (size_t i = 0; i < n && rc == NP_EXIT_OK; i++) {
+		rows[i].order = i;
+		rc = load_row(argv[optind + (int)i], o.cal_path, &o.rcfg, &rows[i]);
+	}
+	if (rc == NP_EXIT_OK) {
+		qsort(rows, n, sizeof *rows, cmp_rows);
+		if (o.plot_path)
+			rc = plot(rows, n, o.rcfg.avoid_mask, o.plot_path);
+	}
+	if (rc == NP_EXIT_OK) {
+		if (o.json) {
+			int e = write_json(rows, n, o.rcfg.avoid_mask, stdout);
+			if (e != NP_OK)
+				rc = np_cli_fail("standard output", e, NP_EXIT_FAILURE);
+		} else {
+			write_text(rows, n, o.rcfg.avoid_mask, stdout);
+		}
+	}
+	free(rows);
+	return rc;
+}

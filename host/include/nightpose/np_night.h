@@ -1,0 +1,112 @@
+/*
+ * A whole recording loaded into memory, in physical units, ready for analysis.
+ * Times are seconds from the first sample of the chest sensor (t = 0).
+ */
+#ifndef NIGHTPOSE_HOST_NP_NIGHT_H
+#define NIGHTPOSE_HOST_NP_NIGHT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "np_msg.h"
+#include "np_posture.h"
+#include "np_recording.h"
+
+#define NP_SENSORS_MAX 2
+
+struct np_sample_g {
+	double t_s;    /* seconds from the chest sensor's first sample */
+	float x, y, z; /* sensor axes, in g */
+};
+
+struct np_series {
+	struct np_sample_g *v;
+	size_t n;
+	size_t cap;
+};
+
+struct np_night_annotation {
+	double start_s, end_s;
+	uint8_t kind;             /* enum np_annotation_kind */
+	enum np_position position;
+	char text[NP_ANNOTATION_TEXT_MAX + 1];
+};
+
+struct np_night_event {
+	double t_s;
+	uint8_t origin; /* enum np_rec_origin */
+	struct np_event ev;
+};
+
+/* A stretch without data: link lost, device reset, or samples missing on the device. */
+struct np_gap {
+	double start_s, end_s;
+};
+
+struct np_night {
+	struct np_rec_header header;
+	double start_utc_s;   /* Unix time of t = 0 (from the host receive times);
+				 0 when unknown (header created_utc_ms 0) */
+	double duration_s;    /* from t = 0 to the end of the last sample period */
+	struct np_series sensor[NP_SENSORS_MAX];
+	unsigned sensor_count;
+	struct np_night_annotation *ann;
+	size_t n_ann;
+	struct np_night_event *events;
+	size_t n_events;
+	struct np_gap *gaps;
+	size_t n_gaps;
+	unsigned device_resets; /* HELLO frames after samples: the device restarted */
+	size_t samples_dropped; /* samples earlier than their predecessor (stale or damaged frames) */
+	struct np_rec_stats stats;
+};
+
+/*
+ * Load a recording (time mapping, resets and gaps: datasets/FORMAT.md section 5).
+ * Returns NP_OK, the np_rec_reader_open() errors, NP_ERR_RANGE when the header's
+ * HELLO has tick_hz or lsb_per_g 0 (samples cannot be placed or scaled),
+ * NP_ERR_IO on a read error, NP_ERR_NOMEM. On failure *n is zeroed.
+ * Samples of each series are in time order. Free with np_night_free().
+ */
+int np_night_load(const char *path, struct np_night *n);
+
+/* Same from a recording held in memory (see np_rec_reader_open_mem()). */
+int np_night_load_mem(const uint8_t *data, size_t len, struct np_night *n);
+
+void np_night_free(struct np_night *n);
+
+/*
+ * Writes a recording from samples in device counts, batching them into SAMPLES
+ * frames with consecutive sequence numbers (used by import and simulate). The
+ * file starts with a HELLO record (seq 0) copied from the header; frames hold
+ * about one second of samples (h->hello.rate_millihz); host_ms is derived from
+ * the ticks, 0 at the first tick added, so created_utc_ms is the wall-clock time
+ * of that tick. Annotations are host frames (NP_ORIGIN_HOST).
+ * Errors are sticky: after a failure every call returns it, commit removes the file.
+ */
+struct np_rec_builder;
+
+/* The file appears at path only after np_rec_builder_commit(). NP_ERR_ARG if
+ * h->hello has tick_hz or lsb_per_g 0. */
+int np_rec_builder_open(struct np_rec_builder **b, const char *path, const struct np_rec_header *h);
+
+/*
+ * Add one sample of sensor (0 or 1) at tick (device ticks, see hello.tick_hz).
+ * Consecutive samples at a constant period share a frame; a change of period,
+ * a full frame, or a step longer than 1.5 nominal periods (a gap must not hide
+ * inside a frame) starts a new one. Each sensor has its own pending frame.
+ */
+int np_rec_builder_add_sample(struct np_rec_builder *b, uint8_t sensor, uint32_t tick,
+			      int16_t x, int16_t y, int16_t z);
+
+int np_rec_builder_add_annotation(struct np_rec_builder *b, const struct np_annotation *a);
+
+int np_rec_builder_add_event(struct np_rec_builder *b, uint8_t origin, const struct np_event *ev);
+
+/* Write pending frames, fsync, rename into place, free. */
+int np_rec_builder_commit(struct np_rec_builder *b);
+
+/* Discard everything (no file left behind), free. */
+void np_rec_builder_abort(struct np_rec_builder *b);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * Output files that appear whole or not at all: written under a temporary name
+ * in the same directory and renamed over the target on success.
+ */
+#ifndef NIGHTPOSE_HOST_NP_OUTFILE_H
+#define NIGHTPOSE_HOST_NP_OUTFILE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct np_outfile {
+	FILE *fp;        /* write here; owned by the outfile */
+	char *path;      /* final name */
+	char *tmp_path;  /* temporary name, NULL for stdout or a special file */
+};
+
+/*
+ * True when path names an existing file that is neither a regular file nor a
+ * directory (a device such as /dev/null, a FIFO, a socket), following symbolic
+ * links. Output goes straight into such a file: renaming a temporary file over
+ * it would replace the device or pipe with a plain file.
+ */
+bool np_outfile_is_special(const char *path);
+
+/*
+ * Open a temporary file next to path ("-" means stdout: nothing to rename; a
+ * special file, see np_outfile_is_special(), is opened and written directly).
+ * Returns NP_OK, NP_ERR_IO (errno set), NP_ERR_NOMEM. On failure *o is zeroed.
+ */
+int np_outfile_open(struct np_outfile *o, const char *path);
+
+/* Flush, fsync, close and rename into place. Returns NP_OK or NP_ERR_IO (errno set);
+ * on failure the temporary file is removed and the target is left untouched. */
+int np_outfile_commit(struct np_outfile *o);
+
+/* Close and remove the temporary file; the target is left untouched. */
+void np_outfile_abort(struct np_outfile *o);
+
+/*
+ * Create "path.tmp-XXXXXX" next to path, empty, open for reading and writing in *fd,
+ * with the usual mode (0666 less the umask, as fopen() gives; mkstemp() would give
+ * 0600) and without touching the process umask, so it is safe with threads. Returns
+ * its name (free() it), or NULL with errno set and *fd -1. For writers that manage
+ * the descriptor and the rename themselves (np_rec_writer).
+ */
+char *np_outfile_tmp_create(const char *path, int *fd);
+
+/*
+ * For writers that open their output by name (EDFlib, PLplot): create an empty file
+ * "path.tmp-XXXXXX" next to path and return its name (free() it); NULL with errno
+ * set on failure. Let the writer overwrite it, then np_outfile_rename_into_place().
+ */
+char *np_outfile_tmp_name(const char *path);
+
+/* fsync tmp and rename it over path (a special path gets a copy of tmp's bytes
+ * and tmp is removed). Returns NP_OK or NP_ERR_IO (errno set); on failure tmp is
+ * removed and path is left untouched. */
+int np_outfile_rename_into_place(const char *tmp, const char *path);
+
+#endif

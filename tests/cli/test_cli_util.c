@@ -1,0 +1,186 @@
+/*
+ * Behaviour shared by every command (cli_util.c, cli_night.c): output file names,
+ * outputs that are not regular files, the calibration file's device. What a user
+ * sees, and that inputs survive.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cli_run.h"
+#include "rec_fixture.h"
+
+struct ctx {
+	char *dir;
+	char night[4096], fifo[4096], cal[4096];
+	struct cli_result r;
+	uint8_t *orig; /* the recording as simulate wrote it */
+	size_t orig_len;
+};
+
+static void run(struct ctx *c, const char *const *argv)
+{
+	cli_result_free(&c->r);
+	cli_run(c->dir, argv, &c->r);
+}
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	c->dir = fx_tmpdir();
+	fx_path(c->night, sizeof c->night, c->dir, "night.npr");
+	fx_path(c->fifo, sizeof c->fifo, c->dir, "fifo");
+	fx_path(c->cal, sizeof c->cal, c->dir, "cal.json");
+	/* 36 s at 1 Hz: small enough for a pipe's buffer. */
+	run(c, (const char *[]){ "simulate", "-o", c->night, "--hours", "0.01", "--rate", "1", NULL });
+	assert_int_equal(c->r.status, 0);
+	c->orig = fx_read(c->night, &c->orig_len);
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+	cli_result_free(&c->r);
+	fx_rmdir(c->dir);
+	free(c->dir);
+	free(c->orig);
+	free(c);
+	return 0;
+}
+
+static void expect_night_intact(const struct ctx *c)
+{
+	size_t len;
+	uint8_t *now = fx_read(c->night, &len);
+	assert_int_equal(len, c->orig_len);
+	assert_memory_equal(now, c->orig, len);
+	free(now);
+}
+
+/* `epochs night.npr -o night.npr` used to replace the night with its CSV. */
+static void output_over_an_input_is_refused(void **state)
+{
+	struct ctx *c = *state;
+	char same[4096 + 8], msg[8300];
+	snprintf(same, sizeof same, "%s/./night.npr", c->dir); /* another spelling of the same file */
+	const char *const cases[][10] = {
+		{ "epochs", c->night, "-o", same, NULL },
+		{ "calibrate", c->night, "-o", same, "--supine", "0-10", "--left", "20-30", NULL },
+		{ "export", c->night, "--csv", same, NULL },
+		{ "export", c->night, "--edf", same, NULL },
+		{ "import", "csv", c->night, "-o", same, NULL },
+	};
+	snprintf(msg, sizeof msg, "nightpose: %s: is an input file; choose another output name\n", same);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		run(c, cases[i]);
+		assert_int_equal(c->r.status, 2);
+		assert_string_equal(c->r.err, msg);
+		assert_string_equal(c->r.out, "");
+		expect_night_intact(c);
+		assert_int_equal(fx_count_entries(c->dir), 1);
+	}
+
+	/* The calibration file is an input of epochs and export too. */
+	fx_write(c->cal, "{}", 2);
+	run(c, (const char *[]){ "epochs", c->night, "--calibration", c->cal, "-o", c->cal, NULL });
+	assert_int_equal(c->r.status, 2);
+	assert_non_null(strstr(c->r.err, "is an input file"));
+	size_t len;
+	uint8_t *cal = fx_read(c->cal, &len);
+	assert_int_equal(len, 2);
+	free(cal);
+}
+
+static void empty_output_name_is_a_usage_error(void **state)
+{
+	struct ctx *c = *state;
+	const char *const cases[][9] = {
+		{ "epochs", c->night, "-o", "", NULL },
+		{ "simulate", "-o", "", NULL },
+		{ "export", c->night, "--csv", "", NULL },
+		{ "calibrate", c->night, "-o", "", "--supine", "0-10", "--left", "20-30" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		run(c, cases[i]);
+		assert_int_equal(c->r.status, 2);
+		if (!strstr(c->r.err, "needs a file name, not ''"))
+			fail_msg("%s: stderr '%s'", cases[i][0], c->r.err);
+	}
+	assert_int_equal(fx_count_entries(c->dir), 1);
+}
+
+/* `-o /dev/null` (here a FIFO, which needs no privileges) must write into the file,
+ * not rename a temporary file over it: that replaced /dev/null with a plain file. */
+static void output_into_a_fifo_keeps_the_fifo(void **state)
+{
+	struct ctx *c = *state;
+	const char *const cases[][8] = {
+		{ "simulate", "-o", c->fifo, "--hours", "0.01", "--rate", "1", NULL },
+		{ "epochs", c->night, "-o", c->fifo, NULL },
+		{ "export", c->night, "--csv", c->fifo, NULL },
+	};
+	static const char *const starts[] = { "\x89NPR", "start_s,end_s,", "time_s," };
+	assert_int_equal(mkfifo(c->fifo, 0600), 0);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[256] = { 0 };
+		struct stat st;
+		int rd = open(c->fifo, O_RDONLY | O_NONBLOCK);
+		assert_true(rd >= 0);
+		run(c, cases[i]);
+		assert_int_equal(c->r.status, 0);
+		assert_true(read(rd, buf, sizeof buf - 1) > 0);
+		close(rd);
+		assert_memory_equal(buf, starts[i], strlen(starts[i]));
+		assert_int_equal(stat(c->fifo, &st), 0);
+		assert_true(S_ISFIFO(st.st_mode));
+		assert_int_equal(fx_count_entries(c->dir), 2);
+	}
+}
+
+/* cli_night.c: a calibration file from another device is probably the wrong one. */
+static void calibration_of_another_device_warns(void **state)
+{
+	struct ctx *c = *state;
+	static const char cal[] = "{\"format\": \"nightpose-calibration\", \"version\": 1, "
+				  "\"device_serial\": \"%s\", "
+				  "\"rotation\": [[1, 0, 0], [0, 1, 0], [0, 0, 1]]}";
+	char text[256], msg[8400];
+
+	snprintf(text, sizeof text, cal, "OTHER-7");
+	fx_write(c->cal, text, strlen(text));
+	run(c, (const char *[]){ "report", c->night, "--calibration", c->cal, NULL });
+	assert_int_equal(c->r.status, 0);
+	snprintf(msg, sizeof msg, "nightpose: %s: warning: made for device OTHER-7, but %s was recorded "
+		 "with device SIM1\n", c->cal, c->night);
+	assert_string_equal(c->r.err, msg);
+	assert_non_null(strstr(c->r.out, "Time per position"));
+
+	snprintf(text, sizeof text, cal, "SIM1");
+	fx_write(c->cal, text, strlen(text));
+	run(c, (const char *[]){ "report", c->night, "--calibration", c->cal, NULL });
+	assert_int_equal(c->r.status, 0);
+	assert_string_equal(c->r.err, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(output_over_an_input_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_output_name_is_a_usage_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(output_into_a_fifo_keeps_the_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(calibration_of_another_device_warns, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
