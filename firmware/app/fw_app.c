@@ -100,7 +100,7 @@ static bool poll_sensor(struct fw_app *app, uint32_t now)
 
 	if (!app->streaming)
 		return false;
-	for (;;) {
+	for (int k = 0; k < 4; k++) {
 		size_t got = 0;
 		bool overrun = false;
 		if (b->sensor->read(b->sensor_ctx, buf, 32, &got, &overrun) != NP_OK || got == 0)
@@ -128,7 +128,9 @@ bool fw_app_poll(struct fw_app *app)
 	size_t n;
 	bool busy = false;
 
-	while ((n = b->ops->link_read(b->ctx, rx, sizeof rx)) > 0) {
+	/* Bounded, like the sensor loop: a flooding host must not starve the
+	 * watchdog kick below (the rest waits for the next pass). */
+	for (int k = 0; k < 4 && (n = b->ops->link_read(b->ctx, rx, sizeof rx)) > 0; k++) {
 		fw_command_feed(app, rx, n);
 		busy = true;
 	}

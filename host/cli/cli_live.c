@@ -9,23 +9,14 @@
 #include "cli_live.h"
 #include "np_calfile.h"
 #include "np_err.h"
+#include "np_report.h"
 #include "np_transport.h"
 
 bool np_cli_parse_avoid(const char *s, uint32_t *mask)
 {
-	char buf[256];
-	if (!s || !*s || strlen(s) >= sizeof buf)
-		return false;
-	strcpy(buf, s);
-	uint32_t m = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		enum np_position p;
-		if (np_position_parse(tok, &p) != NP_OK || p == NP_POS_UNKNOWN)
-			return false;
-		m |= NP_POS_BIT(p);
-	}
-	if (!m)
+	/* The same list as report and trend take (np_report.h). */
+	unsigned m;
+	if (np_report_parse_avoid(s, &m) != NP_OK)
 		return false;
 	*mask = m;
 	return true;

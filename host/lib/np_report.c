@@ -22,12 +22,15 @@ int np_report_parse_avoid(const char *list, unsigned *mask)
 	if (!list || !mask || strlen(list) >= sizeof buf)
 		return NP_ERR_ARG;
 	strcpy(buf, list);
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* Not strtok(): it skips empty items, and "prone,,supine" is a name left out. */
+	for (char *tok = buf, *comma; tok; tok = comma ? comma + 1 : NULL) {
 		enum np_position p;
+		comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
 		if (np_position_parse(tok, &p) != NP_OK || p == NP_POS_UNKNOWN)
 			return NP_ERR_ARG;
-		m |= NP_POS_BIT(p);
+		m |= NP_POS_BIT(p); /* a name given twice is still one position */
 	}
 	if (m == 0)
 		return NP_ERR_ARG;

@@ -122,6 +122,13 @@ static void avoid_list(void **state)
 	assert_int_equal(np_report_parse_avoid("prone,stomach", &mask), NP_ERR_ARG);
 	assert_int_equal(np_report_parse_avoid("unknown", &mask), NP_ERR_ARG);
 	assert_int_equal(np_report_parse_avoid("", &mask), NP_ERR_ARG);
+	/* An empty item is a name left out, not nothing; a repeated name is harmless. */
+	assert_int_equal(np_report_parse_avoid("prone,,supine", &mask), NP_ERR_ARG);
+	assert_int_equal(np_report_parse_avoid(",prone", &mask), NP_ERR_ARG);
+	assert_int_equal(np_report_parse_avoid("prone,", &mask), NP_ERR_ARG);
+	assert_int_equal(np_report_parse_avoid(",", &mask), NP_ERR_ARG);
+	assert_int_equal(np_report_parse_avoid("prone,prone", &mask), NP_OK);
+	assert_int_equal(mask, NP_POS_BIT(NP_POS_PRONE));
 
 	struct np_report r;
 	build(&r, NP_POS_BIT(NP_POS_PRONE) | NP_POS_BIT(NP_POS_SUPINE), 10);
