@@ -61,9 +61,15 @@ int np_cli_write_output(const char *path, int (*write)(FILE *f, const void *arg)
 
 	if (rc != NP_OK)
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	errno = 0;
 	if (write(of.fp, arg) != NP_OK) {
+		/* Say why when the system said (disk full, file too large). */
+		int e = errno;
 		np_outfile_abort(&of);
-		np_cli_error(path, "write failed");
+		if (e != 0)
+			np_cli_error(path, "write failed: %s", strerror(e));
+		else
+			np_cli_error(path, "write failed");
 		return NP_EXIT_FAILURE;
 	}
 	if ((rc = np_outfile_commit(&of)) != NP_OK)

@@ -94,6 +94,9 @@ static int run(int argc, char **argv)
 		return np_cli_usage_error(cmd, "missing -o NIGHT.npr");
 	if (np_cli_check_output(cmd, "-o", output, NULL, 0))
 		return NP_EXIT_USAGE;
+	if (strcmp(output, "-") == 0)
+		return np_cli_usage_error(cmd, "-o needs a file name: a recording does not go to "
+					       "standard output");
 
 	struct np_rec_data d;
 	int rc = np_simulate(&o, &d, NULL);

@@ -1,4 +1,5 @@
 /* nightpose: command dispatch, --help and --version. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,10 @@ int main(int argc, char **argv)
 	}
 	if (np_cli_wants_help(cmd, argc - 1, argv + 1))
 		return NP_EXIT_OK;
+	/* Over the file size limit (ulimit -f) a write must fail with EFBIG like a full
+	   disk, so the command reports it and removes its temporary file, rather than
+	   die of SIGXFSZ and leave the file behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	int rc = cmd->run(argc - 1, argv + 1);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "nightpose: standard output: write failed\n");

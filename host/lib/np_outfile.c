@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -162,6 +163,14 @@ char *np_outfile_tmp_name(const char *path)
 	if (!path || !*path) {
 		errno = EINVAL;
 		return NULL;
+	}
+	/* A device's directory (/dev) is rarely writable: the bytes for a special
+	   file wait in the temporary directory and are copied into it at the end. */
+	char base[4096];
+	if (np_outfile_is_special(path)) {
+		const char *dir = getenv("TMPDIR");
+		snprintf(base, sizeof base, "%s/nightpose", dir && *dir ? dir : "/tmp");
+		path = base;
 	}
 	int fd;
 	char *tmp = make_tmp(path, &fd);

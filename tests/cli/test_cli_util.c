@@ -1,7 +1,7 @@
 /*
- * Behaviour shared by every command (cli_util.c, cli_night.c): output file names,
- * outputs that are not regular files, the calibration file's device. What a user
- * sees, and that inputs survive.
+ * Behaviour shared by every command (cli_util.c, cli_night.c, main.c): output file
+ * names, outputs that are not regular files, the file size limit, the calibration
+ * file's device. What a user sees, and that inputs survive.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,6 +120,21 @@ static void empty_output_name_is_a_usage_error(void **state)
 			fail_msg("%s: stderr '%s'", cases[i][0], c->r.err);
 	}
 	assert_int_equal(fx_count_entries(c->dir), 1);
+
+	/* "-" is standard output for CSV and JSON; a recording used to land in a file
+	 * named "-" in the working directory. */
+	const char *const dash[][8] = {
+		{ "simulate", "-o", "-", "--hours", "0.01", NULL },
+		{ "import", "csv", c->night, "-o", "-", NULL },
+	};
+	for (size_t i = 0; i < sizeof dash / sizeof dash[0]; i++) {
+		run(c, dash[i]);
+		assert_int_equal(c->r.status, 2);
+		if (!strstr(c->r.err, "a recording does not go to standard output"))
+			fail_msg("%s: stderr '%s'", dash[i][0], c->r.err);
+		assert_string_equal(c->r.out, "");
+	}
+	assert_int_equal(fx_count_entries(c->dir), 1);
 }
 
 /* `-o /dev/null` (here a FIFO, which needs no privileges) must write into the file,
@@ -146,6 +162,34 @@ static void output_into_a_fifo_keeps_the_fifo(void **state)
 		assert_int_equal(stat(c->fifo, &st), 0);
 		assert_true(S_ISFIFO(st.st_mode));
 		assert_int_equal(fx_count_entries(c->dir), 2);
+	}
+}
+
+/* main.c: over `ulimit -f` (how tests make a full disk) the commands used to die of
+ * SIGXFSZ with status 153, no message and their temporary file left behind. */
+static void file_size_limit_is_a_write_failure(void **state)
+{
+	struct ctx *c = *state;
+	char out[4096 + 16];
+	struct rlimit old, lim;
+	const char *const cases[][8] = {
+		{ "simulate", "-o", out, "--hours", "1", NULL },
+		{ "epochs", c->night, "--epoch", "0.01", "-o", out, NULL },
+	};
+
+	fx_path(out, sizeof out, c->dir, "out");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		/* The child inherits the limit; SIGXFSZ keeps its default action here. */
+		assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+		lim = old;
+		lim.rlim_cur = 65536;
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+		run(c, cases[i]);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+		assert_int_equal(c->r.status, 1);
+		if (!strstr(c->r.err, "File too large"))
+			fail_msg("%s: stderr '%s'", cases[i][0], c->r.err);
+		assert_int_equal(fx_count_entries(c->dir), 1); /* no temporary file */
 	}
 }
 
@@ -180,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(output_over_an_input_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_output_name_is_a_usage_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(output_into_a_fifo_keeps_the_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(file_size_limit_is_a_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(calibration_of_another_device_warns, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

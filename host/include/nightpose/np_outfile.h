@@ -47,8 +47,9 @@ char *np_outfile_tmp_create(const char *path, int *fd);
 
 /*
  * For writers that open their output by name (EDFlib, PLplot): create an empty file
- * "path.tmp-XXXXXX" next to path and return its name (free() it); NULL with errno
- * set on failure. Let the writer overwrite it, then np_outfile_rename_into_place().
+ * "path.tmp-XXXXXX" next to path (in $TMPDIR or /tmp when path is a special file)
+ * and return its name (free() it); NULL with errno set on failure. Let the writer
+ * overwrite it, then np_outfile_rename_into_place().
  */
 char *np_outfile_tmp_name(const char *path);
 
