@@ -254,12 +254,13 @@ int np_calfile_load(const char *path, struct np_calfile *c, char *why, size_t ca
 		fclose(f);
 		return NP_ERR_NOMEM;
 	}
+	errno = 0;
 	size_t len = fread(buf, 1, CALFILE_MAX_BYTES + 1, f);
-	int err = ferror(f);
+	int err = ferror(f), e = errno;
 	fclose(f);
 	int rc;
 	if (err) {
-		errno = EIO;
+		errno = e ? e : EIO; /* a directory says EISDIR, more use than EIO */
 		rc = NP_ERR_IO;
 	} else if (len > CALFILE_MAX_BYTES) {
 		rc = bad(why, cap, "file too large for a calibration file");

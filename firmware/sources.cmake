@@ -12,10 +12,12 @@ set(FW_APP_SOURCES
 set(FW_DRIVER_SOURCES
 	${FW_DIR}/drivers/lis3dh.c
 )
-# USB device descriptors and control requests, controller-independent. No board
-# uses them yet: the STM32F411 OTG_FS driver is not written (see README.md).
+# USB device, controller-independent: descriptors, control requests, endpoint-0
+# state machine and the link over the bulk endpoints. The Black Pill's OTG_FS
+# driver (boards/blackpill/otg_fs.c) sits under usb_dev.c.
 set(FW_USB_SOURCES
 	${FW_DIR}/usb/usb_ctrl.c
 	${FW_DIR}/usb/usb_desc.c
+	${FW_DIR}/usb/usb_dev.c
 )
 set(FW_INCLUDE_DIRS ${FW_DIR}/app ${FW_DIR}/drivers ${FW_DIR}/usb)

@@ -21,7 +21,7 @@ void fw_app_hello(const struct fw_app *app, struct np_hello *h)
 		memcpy(h->serial, app->board->serial, n < NP_SERIAL_LEN ? n : NP_SERIAL_LEN);
 	}
 	h->sensor_model = app->board->sensor_model;
-	h->sensor_count = 1;
+	h->sensor_count = app->sensors;
 	h->range_g = app->range_g;
 	h->reset_reason = app->board->reset_reason;
 	h->rate_millihz = (uint32_t)app->rate_hz * 1000u;
@@ -39,8 +39,10 @@ void fw_app_status(const struct fw_app *app, uint32_t now, struct np_status *st)
 {
 	memset(st, 0, sizeof *st);
 	st->uptime_ticks = now;
-	st->fifo_overruns = app->sampler.fifo_overruns;
-	st->samples_dropped = app->sampler.samples_dropped;
+	for (size_t i = 0; i < app->sensors; i++) {
+		st->fifo_overruns += app->sampler[i].fifo_overruns;
+		st->samples_dropped += app->sampler[i].samples_dropped;
+	}
 	st->link_rx_errors = fw_app_link_rx_errors(app);
 	st->alert_state = app->alert.state;
 	st->alert_level = app->alert.level;
@@ -50,24 +52,58 @@ void fw_app_status(const struct fw_app *app, uint32_t now, struct np_status *st)
 	st->tick = now;
 }
 
+/* The thigh sensor follows the chest's settings; if it fails, the chest goes on alone. */
+static void start_sensor1(struct fw_app *app)
+{
+	const struct fw_board *b = app->board;
+	if (b->sensor1->configure(b->sensor1_ctx, app->rate_hz, app->range_g) == NP_OK)
+		fw_sampler_start(&app->sampler[1], app->rate_hz);
+	else
+		fw_sampler_stop(&app->sampler[1]);
+}
+
+/* Take up the board's second sensor once it is there; the ring is split in two. */
+static void attach_sensor1(struct fw_app *app)
+{
+	if (app->sensors > 1 || app->board->sensor1 == NULL)
+		return;
+	fw_sampler_shrink(&app->sampler[0], FW_SAMPLER_RING_LEN / 2u);
+	app->sensors = 2;
+	if (app->streaming)
+		start_sensor1(app);
+}
+
 int fw_app_start(struct fw_app *app)
 {
 	const struct fw_board *b = app->board;
 	int rc = b->sensor->configure(b->sensor_ctx, app->rate_hz, app->range_g);
 	if (rc != NP_OK)
 		return rc;
-	fw_sampler_start(&app->sampler, app->rate_hz);
+	fw_sampler_start(&app->sampler[0], app->rate_hz);
+	if (app->sensors > 1)
+		start_sensor1(app);
 	return NP_OK;
+}
+
+void fw_app_flush(struct fw_app *app)
+{
+	uint32_t now = now_ms(app);
+	for (size_t i = 0; i < app->sensors; i++)
+		fw_stream_samples(&app->stream, app->board, &app->sampler[i], app->rate_hz, now, true);
 }
 
 void fw_app_stop(struct fw_app *app)
 {
 	const struct fw_board *b = app->board;
 
-	fw_stream_samples(&app->stream, b, &app->sampler, app->rate_hz, now_ms(app), true);
-	fw_sampler_clear(&app->sampler);
-	fw_sampler_stop(&app->sampler);
+	fw_app_flush(app);
+	for (size_t i = 0; i < app->sensors; i++) {
+		fw_sampler_clear(&app->sampler[i]);
+		fw_sampler_stop(&app->sampler[i]);
+	}
 	(void)b->sensor->configure(b->sensor_ctx, 0, app->range_g);
+	if (app->sensors > 1)
+		(void)b->sensor1->configure(b->sensor1_ctx, 0, app->range_g);
 	app->streaming = false;
 }
 
@@ -79,7 +115,11 @@ void fw_app_init(struct fw_app *app, const struct fw_board *board)
 	app->board = board;
 	app->rate_hz = FW_DEFAULT_RATE_HZ;
 	app->range_g = FW_DEFAULT_RANGE_G;
-	fw_sampler_init(&app->sampler);
+	app->sensors = 1;
+	fw_sampler_init(&app->sampler[0], app->ring, FW_SAMPLER_RING_LEN, 0);
+	fw_sampler_init(&app->sampler[1], app->ring + FW_SAMPLER_RING_LEN / 2u,
+			FW_SAMPLER_RING_LEN / 2u, 1);
+	attach_sensor1(app);
 	fw_stream_init(&app->stream, now_ms(app));
 	fw_alert_init(&app->alert);
 	fw_motor_init(&app->motor);
@@ -92,25 +132,29 @@ void fw_app_init(struct fw_app *app, const struct fw_board *board)
 		app->streaming = false;
 }
 
-static bool poll_sensor(struct fw_app *app, uint32_t now)
+/* Move what sensor id has into its ring; only the chest (0) feeds the alert. */
+static bool poll_sensor(struct fw_app *app, unsigned id, uint32_t now)
 {
 	const struct fw_board *b = app->board;
+	const struct fw_sensor_ops *ops = id == 0 ? b->sensor : b->sensor1;
+	void *ctx = id == 0 ? b->sensor_ctx : b->sensor1_ctx;
+	struct fw_sampler *s = &app->sampler[id];
 	struct np_sample buf[32];
 	bool any = false;
 
-	if (!app->streaming)
+	if (!app->streaming || !s->running)
 		return false;
 	for (int k = 0; k < 4; k++) {
 		size_t got = 0;
 		bool overrun = false;
-		if (b->sensor->read(b->sensor_ctx, buf, 32, &got, &overrun) != NP_OK || got == 0)
+		if (ops->read(ctx, buf, 32, &got, &overrun) != NP_OK || got == 0)
 			break;
 		any = true;
-		uint32_t tick = fw_sampler_push(&app->sampler, buf, got, now, overrun);
+		uint32_t tick = fw_sampler_push(s, buf, got, now, overrun);
 
 		/* The alert sees every sample, even those a slow link made the ring drop:
 		 * it must work with no host at all. */
-		for (size_t i = 0; i < got; i++, tick += app->sampler.period_ms) {
+		for (size_t i = 0; id == 0 && i < got; i++, tick += s->period_ms) {
 			struct np_event ev;
 			if (fw_alert_feed_sample(&app->alert, &buf[i], FW_LSB_PER_G, tick, &ev))
 				(void)fw_stream_event(&app->stream, b, &ev);
@@ -136,9 +180,14 @@ bool fw_app_poll(struct fw_app *app)
 	}
 
 	uint32_t now = now_ms(app);
-	if (poll_sensor(app, now))
+	if (poll_sensor(app, 0, now))
 		busy = true;
-	fw_stream_samples(&app->stream, b, &app->sampler, app->rate_hz, now, false);
+	/* A board may find its second sensor while reading the first (QEMU). */
+	attach_sensor1(app);
+	if (app->sensors > 1 && poll_sensor(app, 1, now))
+		busy = true;
+	for (size_t i = 0; i < app->sensors; i++)
+		fw_stream_samples(&app->stream, b, &app->sampler[i], app->rate_hz, now, false);
 
 	if (now - app->stream.last_status_ms >= FW_STATUS_PERIOD_MS) {
 		struct np_status st;

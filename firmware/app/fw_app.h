@@ -29,7 +29,10 @@
 
 struct fw_app {
 	const struct fw_board *board;
-	struct fw_sampler sampler;
+	/* One storage for the rings: all of it for the chest, half each with a thigh sensor. */
+	struct fw_sample_rec ring[FW_SAMPLER_RING_LEN];
+	struct fw_sampler sampler[FW_SENSORS_MAX]; /* index = sensor_id */
+	uint8_t sensors;        /* in use: 1, or 2 once the board's sensor1 was taken up */
 	struct fw_stream stream;
 	struct fw_alert alert;
 	struct fw_motor motor;
@@ -61,8 +64,10 @@ void fw_app_hello(const struct fw_app *app, struct np_hello *h);
 
 /* (Re)configure the sensor and sampler; used by START, SET_RATE, SET_RANGE. */
 int fw_app_start(struct fw_app *app);
-/* Send what is queued, then stop the sensor. */
+/* Send what is queued, then stop the sensors. */
 void fw_app_stop(struct fw_app *app);
+/* Send every sensor's queued samples now (before a change of rate or a stop). */
+void fw_app_flush(struct fw_app *app);
 
 /* Run the main loop forever on board (never returns). The app lives in fw_main.c. */
 void fw_main_run(const struct fw_board *board);

@@ -1,6 +1,7 @@
 /*
  * What the portable firmware needs from a board: a link to the host, a clock,
- * a motor and a watchdog (struct fw_board), and an accelerometer (struct fw_sensor).
+ * a motor and a watchdog (struct fw_board), and an accelerometer (struct
+ * fw_sensor_ops), optionally a second one (on the thigh).
  * boards/<board>/board.c fills both; tests/fakes/fake_board.c fills them for host tests.
  * The app calls these only from its main loop, never from an interrupt.
  */
@@ -50,11 +51,22 @@ struct fw_sensor_ops {
 	int (*self_test)(void *ctx, uint8_t *axes_ok);
 };
 
+/* Sensor 0 on the chest (the alert's), sensor 1 optional (thigh). */
+#define FW_SENSORS_MAX 2u
+
 struct fw_board {
 	const struct fw_board_ops *ops;
 	void *ctx;
 	const struct fw_sensor_ops *sensor;
 	void *sensor_ctx;
+	/*
+	 * The second sensor, NULL while there is none. A board sets it before
+	 * fw_main_run() when it found the sensor at boot, or later from a sensor
+	 * read (the QEMU board, when the first record for it arrives); the app
+	 * picks it up then and never lets it go until reset.
+	 */
+	const struct fw_sensor_ops *sensor1;
+	void *sensor1_ctx;
 	/* Identity for HELLO. */
 	const char *serial;           /* up to NP_SERIAL_LEN characters */
 	uint8_t sensor_model;         /* enum np_sensor_model */

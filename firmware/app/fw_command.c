@@ -22,8 +22,7 @@ static uint8_t reconfigure(struct fw_app *app, uint16_t rate_hz, uint8_t range_g
 
 	if (app->streaming) {
 		/* Samples of the old rate must leave in frames with the old period. */
-		fw_stream_samples(&app->stream, app->board, &app->sampler, app->rate_hz,
-				  app->board->ops->now_ms(app->board->ctx), true);
+		fw_app_flush(app);
 	}
 	app->rate_hz = rate_hz;
 	app->range_g = range_g;
@@ -94,9 +93,9 @@ void fw_command_execute(struct fw_app *app, const struct np_command *c, struct n
 		ack->result = app->selftest_ok ? NP_ACK_OK : NP_ACK_FAILED;
 		ack->value = axes;
 		/* The sensor was reprogrammed: the next samples start a new run of ticks. */
-		fw_sampler_start(&app->sampler, app->rate_hz);
+		fw_sampler_start(&app->sampler[0], app->rate_hz);
 		if (!app->streaming)
-			fw_sampler_stop(&app->sampler);
+			fw_sampler_stop(&app->sampler[0]);
 		break;
 	case NP_CMD_HELLO: {
 		struct np_hello h;

@@ -2,12 +2,44 @@
 
 #include "fw_sampler.h"
 
-#define RING_MASK (FW_SAMPLER_RING_LEN - 1u)
-
-void fw_sampler_init(struct fw_sampler *s)
+void fw_sampler_init(struct fw_sampler *s, struct fw_sample_rec *ring, uint32_t len,
+		     uint8_t sensor_id)
 {
 	memset(s, 0, sizeof *s);
+	s->ring = ring;
+	s->len = len;
+	s->sensor_id = sensor_id;
 	s->period_ms = 40u;
+}
+
+static void reverse(struct fw_sample_rec *r, uint32_t n)
+{
+	for (uint32_t i = 0; i < n / 2u; i++) {
+		struct fw_sample_rec t = r[i];
+		r[i] = r[n - 1u - i];
+		r[n - 1u - i] = t;
+	}
+}
+
+void fw_sampler_shrink(struct fw_sampler *s, uint32_t len)
+{
+	if (len >= s->len)
+		return;
+	/* Rotate the whole ring left by the tail's slot, in place (three reversals:
+	 * no scratch buffer), so that the oldest sample sits in slot 0. */
+	uint32_t k = s->tail & (s->len - 1u);
+	reverse(s->ring, k);
+	reverse(s->ring + k, s->len - k);
+	reverse(s->ring, s->len);
+	uint32_t n = s->head - s->tail;
+	if (n > len) {
+		s->samples_dropped += n - len;
+		n = len;
+	}
+	s->tail = 0;
+	s->head = n;
+	s->len = len;
+	s->have_tick = false;
 }
 
 void fw_sampler_start(struct fw_sampler *s, unsigned rate_hz)
@@ -57,14 +89,14 @@ uint32_t fw_sampler_push(struct fw_sampler *s, const struct np_sample *v, size_t
 	uint32_t first = s->next_tick;
 
 	for (size_t i = 0; i < n; i++) {
-		if (fw_sampler_count(s) >= FW_SAMPLER_RING_LEN) {
+		if (fw_sampler_count(s) >= s->len) {
 			/* Keep the oldest: the remaining samples of this batch are lost, and
 			 * the next accepted one starts a new run of ticks. */
 			s->samples_dropped += (uint32_t)(n - i);
 			s->have_tick = false;
 			return first;
 		}
-		struct fw_sample_rec *r = &s->ring[s->head & RING_MASK];
+		struct fw_sample_rec *r = &s->ring[s->head & (s->len - 1u)];
 		r->tick = s->next_tick;
 		r->s = v[i];
 		s->head++;
@@ -77,7 +109,7 @@ const struct fw_sample_rec *fw_sampler_peek(const struct fw_sampler *s, size_t i
 {
 	if (i >= fw_sampler_count(s))
 		return NULL;
-	return &s->ring[(s->tail + (uint32_t)i) & RING_MASK];
+	return &s->ring[(s->tail + (uint32_t)i) & (s->len - 1u)];
 }
 
 void fw_sampler_consume(struct fw_sampler *s, size_t n)

@@ -15,7 +15,11 @@
 
 #include "np_msg.h"
 
-/* Power of two; 256 samples hold 2.5 s at 100 Hz and 10 s at 25 Hz. */
+/*
+ * Storage the app owns for all sensors' rings (power of two): 256 samples hold
+ * 2.5 s at 100 Hz and 10 s at 25 Hz. With a second sensor each gets half, which
+ * costs no RAM (the 8 KiB budget of the Black Pill has no room for another ring).
+ */
 #define FW_SAMPLER_RING_LEN 256u
 
 struct fw_sample_rec {
@@ -24,7 +28,8 @@ struct fw_sample_rec {
 };
 
 struct fw_sampler {
-	struct fw_sample_rec ring[FW_SAMPLER_RING_LEN];
+	struct fw_sample_rec *ring; /* caller-owned */
+	uint32_t len;             /* ring slots, a power of two */
 	uint32_t head;            /* samples ever written (free-running) */
 	uint32_t tail;            /* samples ever consumed (free-running) */
 	uint32_t samples_dropped; /* ring full: newest sample discarded */
@@ -33,9 +38,18 @@ struct fw_sampler {
 	uint32_t next_tick;
 	bool have_tick;
 	bool running;
+	uint8_t sensor_id;        /* SAMPLES.sensor_id of this ring's frames */
 };
 
-void fw_sampler_init(struct fw_sampler *s);
+/* ring: len slots (a power of two), owned by the caller and kept for the sampler's life. */
+void fw_sampler_init(struct fw_sampler *s, struct fw_sample_rec *ring, uint32_t len,
+		     uint8_t sensor_id);
+/*
+ * Use only the first len slots of the ring from now on (len a smaller power of
+ * two): the queued samples move to the front, oldest first; those that do not
+ * fit (the newest) are dropped and counted. Ticks restart from the clock.
+ */
+void fw_sampler_shrink(struct fw_sampler *s, uint32_t len);
 /* Start (or restart) at rate_hz; the next sample's tick is taken from the clock. */
 void fw_sampler_start(struct fw_sampler *s, unsigned rate_hz);
 /* Stop accepting samples; what is queued stays until consumed or reset. */

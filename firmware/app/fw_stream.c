@@ -7,7 +7,8 @@
 void fw_stream_init(struct fw_stream *st, uint32_t now_ms)
 {
 	memset(st, 0, sizeof *st);
-	st->last_samples_ms = now_ms;
+	for (size_t i = 0; i < FW_SENSORS_MAX; i++)
+		st->last_samples_ms[i] = now_ms;
 	st->last_status_ms = now_ms;
 }
 
@@ -86,9 +87,11 @@ static size_t run_length(const struct fw_sampler *s, size_t max)
 void fw_stream_samples(struct fw_stream *st, const struct fw_board *b, struct fw_sampler *s,
 		       size_t batch, uint32_t now_ms, bool flush)
 {
+	uint32_t *last = &st->last_samples_ms[s->sensor_id < FW_SENSORS_MAX ? s->sensor_id : 0];
+
 	if (batch == 0 || batch > FW_BATCH_MAX)
 		batch = FW_BATCH_MAX;
-	bool due = flush || now_ms - st->last_samples_ms >= FW_SAMPLES_PERIOD_MS;
+	bool due = flush || now_ms - *last >= FW_SAMPLES_PERIOD_MS;
 
 	for (;;) {
 		size_t n = run_length(s, batch);
@@ -102,7 +105,7 @@ void fw_stream_samples(struct fw_stream *st, const struct fw_board *b, struct fw
 		/* Build the payload straight from the ring: an np_samples would cost 776 bytes of RAM. */
 		const struct fw_sample_rec *first = fw_sampler_peek(s, 0);
 		uint8_t *p = st->payload;
-		p[0] = 0; /* sensor_id: chest */
+		p[0] = s->sensor_id;
 		p[1] = (uint8_t)n;
 		np_put_le16(p + 2, (uint16_t)s->period_ms);
 		np_put_le32(p + 4, first->tick);
@@ -123,8 +126,8 @@ void fw_stream_samples(struct fw_stream *st, const struct fw_board *b, struct fw
 			s->samples_dropped += (uint32_t)n;
 		}
 		fw_sampler_consume(s, n);
-		st->last_samples_ms = now_ms;
+		*last = now_ms;
 	}
 	if (due && fw_sampler_count(s) == 0)
-		st->last_samples_ms = now_ms;
+		*last = now_ms;
 }

@@ -26,7 +26,7 @@
 
 struct fw_stream {
 	uint16_t seq;
-	uint32_t last_samples_ms;
+	uint32_t last_samples_ms[FW_SENSORS_MAX]; /* per sensor: each has its own batches */
 	uint32_t last_status_ms;
 	uint32_t frames_sent;
 	uint32_t frames_lost;   /* non-sample frames the link refused or that failed to encode */
@@ -43,7 +43,7 @@ int fw_stream_send(struct fw_stream *st, const struct fw_board *b, uint8_t type,
 /*
  * Send SAMPLES frames from the sampler: full batches (batch samples) at once,
  * a partial one when FW_SAMPLES_PERIOD_MS has passed, everything when flush.
- * Each frame is one run of evenly spaced ticks.
+ * Each frame is one run of evenly spaced ticks of one sensor (s->sensor_id).
  */
 void fw_stream_samples(struct fw_stream *st, const struct fw_board *b, struct fw_sampler *s,
 		       size_t batch, uint32_t now_ms, bool flush);

@@ -48,6 +48,13 @@ int np_cli_check_output(const struct np_cli_cmd *cmd, const char *option, const 
 			const char *const *inputs, size_t n);
 
 /*
+ * Checks the -o of a command that writes a recording (.npr): a file name, not
+ * "-" (a recording does not go to standard output) and not a directory. Prints
+ * the usage error and returns NP_EXIT_USAGE, or returns NP_EXIT_OK.
+ */
+int np_cli_check_recording_output(const struct np_cli_cmd *cmd, const char *out);
+
+/*
  * The usage error for what getopt_long() (optstring starting with ':') returned and
  * the command does not handle: ':' "--x needs a value", anything else "unknown
  * option '--y'". Returns NP_EXIT_USAGE.

@@ -103,6 +103,24 @@ int np_cli_check_output(const struct np_cli_cmd *cmd, const char *option, const 
 	return NP_EXIT_OK;
 }
 
+int np_cli_check_recording_output(const struct np_cli_cmd *cmd, const char *out)
+{
+	struct stat st;
+
+	if (!out)
+		return np_cli_usage_error(cmd, "missing -o NIGHT.npr");
+	if (strcmp(out, "-") == 0)
+		return np_cli_usage_error(cmd, "-o needs a file name: a recording does not go to "
+					       "standard output");
+	if (np_cli_check_output(cmd, "-o", out, NULL, 0) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode)) {
+		np_cli_error(out, "is a directory; -o needs the name of the recording to write");
+		return NP_EXIT_USAGE;
+	}
+	return NP_EXIT_OK;
+}
+
 bool np_cli_parse_double(const char *s, double min, double max, double *out)
 {
 	char *end;

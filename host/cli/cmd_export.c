@@ -121,7 +121,8 @@ static int run(int argc, char **argv)
 	    np_cli_check_output(&np_cmd_export, "--edf", edf_path ? edf_path : "-", inputs, 2))
 		return NP_EXIT_USAGE;
 	if (edf_path && csv_path && strcmp(edf_path, csv_path) == 0)
-		return np_cli_usage_error(&np_cmd_export, "--edf and --csv name the same file '%s'", csv_path);
+		return np_cli_usage_error(&np_cmd_export, "--edf and --csv name the same file '%s'",
+					  csv_path);
 
 	const char *path = argv[optind];
 	struct np_night night;

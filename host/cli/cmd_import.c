@@ -130,11 +130,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return np_cli_usage_error(cmd, "unknown format '%s' (csv, spc, uci-ar or hapt)",
 					  argv[optind]);
 	a->input = argv[optind + 1];
-	if (!a->output)
-		return np_cli_usage_error(cmd, "missing -o NIGHT.npr");
-	if (strcmp(a->output, "-") == 0)
-		return np_cli_usage_error(cmd, "-o needs a file name: a recording does not go to "
-					       "standard output");
+	if (np_cli_check_recording_output(cmd, a->output) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
 
 	/* Options that only one format understands are mistakes elsewhere, not no-ops. */
 	const char *fmt = np_import_format_name(a->fmt);

@@ -237,8 +237,9 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return np_cli_usage_error(&np_cmd_record, "unexpected argument '%s'", argv[optind]);
-	if (!out)
-		return np_cli_usage_error(&np_cmd_record, "missing -o NIGHT.npr");
+	/* Checked before the port is opened: a wrong -o must not cost the night's start. */
+	if (np_cli_check_recording_output(&np_cmd_record, out) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
 	if (alert < 0)
 		alert = have_after ? NP_ALERT_MODE_VIBRATE : NP_ALERT_MODE_NONE;
 	cfg.alert_mode = (enum np_alert_mode)alert;

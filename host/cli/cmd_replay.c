@@ -64,9 +64,11 @@ static void stamp(const struct replay_ctx *c, uint32_t host_ms, char *buf, size_
 {
 	char hms[32], clk[16] = "";
 	np_cli_hms(host_ms / 1000.0, hms, sizeof hms);
-	time_t t = (time_t)((c->start_utc_ms + host_ms) / 1000);
 	struct tm tm;
-	if (c->start_utc_ms > 0 && localtime_r(&t, &tm))
+	/* A damaged creation time must not overflow the addition below. */
+	time_t t = np_rec_created_known(c->start_utc_ms) ?
+			   (time_t)((c->start_utc_ms + (int64_t)host_ms) / 1000) : 0;
+	if (t > 0 && localtime_r(&t, &tm))
 		strftime(clk, sizeof clk, "%H:%M:%S", &tm);
 	snprintf(buf, cap, "%9s  %s", hms, clk);
 }

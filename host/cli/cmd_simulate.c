@@ -90,13 +90,8 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return np_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	if (!output)
-		return np_cli_usage_error(cmd, "missing -o NIGHT.npr");
-	if (np_cli_check_output(cmd, "-o", output, NULL, 0))
+	if (np_cli_check_recording_output(cmd, output) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
-	if (strcmp(output, "-") == 0)
-		return np_cli_usage_error(cmd, "-o needs a file name: a recording does not go to "
-					       "standard output");
 
 	struct np_rec_data d;
 	int rc = np_simulate(&o, &d, NULL);

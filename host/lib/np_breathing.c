@@ -447,6 +447,20 @@ int np_breathing_estimate(const struct np_series *s, const struct np_time_range 
 	return rc;
 }
 
+static bool lying(enum np_position p)
+{
+	return p == NP_POS_SUPINE || p == NP_POS_PRONE || p == NP_POS_LEFT || p == NP_POS_RIGHT;
+}
+
+/* Window i of count over [start_s, end_s), as np_breathing_windows() cuts it. */
+static struct np_time_range window_range(double start_s, double end_s, size_t i, size_t count,
+					 const struct np_breathing_cfg *cfg)
+{
+	struct np_time_range r = {start_s + (double)i * cfg->window_s,
+				  i + 1 == count ? end_s : start_s + (double)(i + 1) * cfg->window_s};
+	return r;
+}
+
 size_t np_breathing_window_count(double start_s, double end_s, const struct np_breathing_cfg *cfg)
 {
 	if (!cfg || !(cfg->window_s > 0) || !(end_s > start_s))
@@ -474,9 +488,7 @@ int np_breathing_windows(const struct np_series *s, double start_s, double end_s
 		return NP_ERR_NOMEM;
 	int rc = NP_OK;
 	for (size_t i = 0; i < count && rc == NP_OK; i++) {
-		struct np_time_range r = {start_s + (double)i * cfg->window_s,
-					  i + 1 == count ? end_s
-							 : start_s + (double)(i + 1) * cfg->window_s};
+		struct np_time_range r = window_range(start_s, end_s, i, count, cfg);
 		rc = estimate_with(ac, s, &r, 1, cfg, &out[i]);
 	}
 	acc_free(ac);
@@ -485,9 +497,50 @@ int np_breathing_windows(const struct np_series *s, double start_s, double end_s
 	return rc;
 }
 
-static bool lying(enum np_position p)
+int np_breathing_episode_windows(const struct np_series *chest, const struct np_episode *episodes,
+				 size_t n_episodes, const struct np_breathing_cfg *cfg,
+				 struct np_breathing_window **out, size_t *n)
 {
-	return p == NP_POS_SUPINE || p == NP_POS_PRONE || p == NP_POS_LEFT || p == NP_POS_RIGHT;
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	if (!chest || !cfg || !out || !n || (n_episodes && !episodes))
+		return NP_ERR_ARG;
+	size_t total = 0;
+	for (size_t i = 0; i < n_episodes; i++)
+		if (lying(episodes[i].position))
+			total += np_breathing_window_count(episodes[i].start_s, episodes[i].end_s, cfg);
+	if (total == 0)
+		return NP_OK;
+	struct np_breathing_window *w = calloc(total, sizeof *w);
+	struct acc *ac = w ? acc_new() : NULL;
+	if (!ac) {
+		free(w);
+		return NP_ERR_NOMEM;
+	}
+	size_t k = 0;
+	int rc = NP_OK;
+	for (size_t i = 0; i < n_episodes && rc == NP_OK; i++) {
+		const struct np_episode *e = &episodes[i];
+		if (!lying(e->position))
+			continue;
+		size_t count = np_breathing_window_count(e->start_s, e->end_s, cfg);
+		for (size_t j = 0; j < count && rc == NP_OK; j++, k++) {
+			struct np_time_range r = window_range(e->start_s, e->end_s, j, count, cfg);
+			w[k].position = e->position;
+			w[k].episode = i;
+			rc = estimate_with(ac, chest, &r, 1, cfg, &w[k].est);
+		}
+	}
+	acc_free(ac);
+	if (rc != NP_OK) {
+		free(w);
+		return rc;
+	}
+	*out = w;
+	*n = total;
+	return NP_OK;
 }
 
 /* Fold one episode's estimate into a position's running figure. */
@@ -613,30 +666,52 @@ cJSON *np_breathing_to_json(const struct np_breathing_est est[NP_POS_COUNT])
 	return o;
 }
 
+/* {"start_s", "end_s", "position", "status", "rate_per_min", "quality", "still_s"}
+ * appended to array a; NULL (and a deleted) when out of memory. */
+static cJSON *add_span_json(cJSON *a, double start_s, double end_s, enum np_position p,
+			    const struct np_breathing_est *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o || !cJSON_AddItemToArray(a, o)) {
+		cJSON_Delete(o);
+		cJSON_Delete(a);
+		return NULL;
+	}
+	cJSON_AddNumberToObject(o, "start_s", start_s);
+	cJSON_AddNumberToObject(o, "end_s", end_s);
+	cJSON_AddStringToObject(o, "position", np_position_name(p));
+	cJSON_AddStringToObject(o, "status", np_breathing_status_text(e->status));
+	if (e->status == NP_BREATH_OK)
+		cJSON_AddNumberToObject(o, "rate_per_min", round(e->rate_bpm * 100) / 100);
+	else
+		cJSON_AddNullToObject(o, "rate_per_min");
+	cJSON_AddNumberToObject(o, "quality", round(e->quality * 1000) / 1000);
+	cJSON_AddNumberToObject(o, "still_s", e->still_s);
+	return o;
+}
+
 cJSON *np_breathing_episodes_to_json(const struct np_episode *episodes,
 				     const struct np_breathing_est *est, size_t n)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (size_t i = 0; a && est && i < n; i++) {
-		if (!lying(episodes[i].position))
-			continue;
-		const struct np_breathing_est *e = &est[i];
-		cJSON *o = cJSON_CreateObject();
-		if (!o || !cJSON_AddItemToArray(a, o)) {
-			cJSON_Delete(o);
-			cJSON_Delete(a);
+		if (lying(episodes[i].position) &&
+		    !add_span_json(a, episodes[i].start_s, episodes[i].end_s, episodes[i].position,
+				   &est[i]))
 			return NULL;
-		}
-		cJSON_AddNumberToObject(o, "start_s", episodes[i].start_s);
-		cJSON_AddNumberToObject(o, "end_s", episodes[i].end_s);
-		cJSON_AddStringToObject(o, "position", np_position_name(episodes[i].position));
-		cJSON_AddStringToObject(o, "status", np_breathing_status_text(e->status));
-		if (e->status == NP_BREATH_OK)
-			cJSON_AddNumberToObject(o, "rate_per_min", round(e->rate_bpm * 100) / 100);
-		else
-			cJSON_AddNullToObject(o, "rate_per_min");
-		cJSON_AddNumberToObject(o, "quality", round(e->quality * 1000) / 1000);
-		cJSON_AddNumberToObject(o, "still_s", e->still_s);
+	}
+	return a;
+}
+
+cJSON *np_breathing_windows_to_json(const struct np_breathing_window *w, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; a && w && i < n; i++) {
+		const struct np_breathing_est *e = &w[i].est;
+		cJSON *o = add_span_json(a, e->start_s, e->end_s, w[i].position, e);
+		if (!o)
+			return NULL;
+		cJSON_AddNumberToObject(o, "moving_s", e->moving_s);
 	}
 	return a;
 }

@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -480,6 +483,43 @@ static int write_records(int h, const struct np_night *n, const struct np_export
 	return rc;
 }
 
+/* The number in an EDF header field of len ASCII characters (space padded). */
+static long edf_field(const char *p, size_t len)
+{
+	char buf[17];
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * EDFlib does not report failed writes (a full disk, the file size limit): check
+ * that the file holds the header and every data record the header announces.
+ */
+static bool edf_complete(const char *path)
+{
+	char h[256], spr[8];
+	struct stat st;
+	bool ok = false;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return false;
+	if (fstat(fileno(f), &st) == 0 && fread(h, 1, sizeof h, f) == sizeof h) {
+		long hdr = edf_field(h + 184, 8), records = edf_field(h + 236, 8);
+		long ns = edf_field(h + 252, 4), sum = 0;
+		ok = ns > 0 && records >= 0 && hdr == 256 * (ns + 1);
+		/* Samples per data record: the 9th of the per-signal fields. */
+		for (long i = 0; ok && i < ns; i++) {
+			ok = fseek(f, 256 + ns * 216 + i * 8, SEEK_SET) == 0 && fread(spr, 1, 8, f) == 8;
+			sum += edf_field(spr, 8);
+		}
+		ok = ok && (long long)st.st_size == (long long)hdr + (long long)records * sum * 2;
+	}
+	fclose(f);
+	return ok;
+}
+
 int np_export_edf(const struct np_night *n, const struct np_export_opts *o, const char *path,
 		  struct np_export_info *info)
 {
@@ -531,6 +571,10 @@ int np_export_edf(const struct np_night *n, const struct np_export_opts *o, cons
 	}
 	if (edfclose_file(h) != 0 && rc == NP_OK)
 		rc = NP_ERR_IO;
+	if (rc == NP_OK && !edf_complete(tmp)) {
+		errno = EIO;
+		rc = NP_ERR_IO;
+	}
 	if (rc == NP_OK) {
 		rc = np_outfile_rename_into_place(tmp, path);
 		free(tmp);

@@ -6,9 +6,6 @@
 
 #include "np_err.h"
 
-/* 10000-01-01T00:00:00Z in Unix milliseconds: later creation times are damage. */
-#define NIGHT_LAST_UTC_MS 253402300800000LL
-
 /*
  * Times are first computed on a provisional axis (t = 0 at the first sample of
  * any sensor, host times mapped through host_offset_s) and shifted at the end so
@@ -491,7 +488,7 @@ static int finish(struct loader *L)
 	   A date before 1970 or after the year 9999 is damage, unknown as well: the
 	   report's clock times, the plots' time axes and replay's stamps cannot
 	   represent it. */
-	if (n->header.created_utc_ms > 0 && n->header.created_utc_ms < NIGHT_LAST_UTC_MS)
+	if (np_rec_created_known(n->header.created_utc_ms))
 		n->start_utc_s = (double)n->header.created_utc_ms / 1000.0 +
 				 (L->have_host_offset ? L->host_offset_s : 0.0) + shift;
 	else

@@ -560,6 +560,15 @@ int np_recorder_step(struct np_recorder *rec, unsigned timeout_ms)
 			try_reconnect(rec);
 		}
 	} else {
+		/* Wake up when the once-a-second flush is due, not up to a read
+		 * timeout or a frame interval later: what was received reaches the
+		 * file within FLUSH_MS, so kill -9 loses at most that. */
+		if (rec->w) {
+			uint32_t since = now_ms(rec) - rec->last_flush_ms;
+			unsigned left = since >= FLUSH_MS ? 0u : FLUSH_MS - since;
+			if (timeout_ms > left)
+				timeout_ms = left;
+		}
 		size_t got = 0;
 		int rc = np_transport_read(&rec->t, rec->rx, sizeof rec->rx, &got, timeout_ms);
 		if (rc == NP_ERR_EOF)

@@ -672,3 +672,11 @@ void np_rec_reader_close(struct np_rec_reader *r)
 		close(r->fd);
 	free(r);
 }
+
+/* 10000-01-01T00:00:00Z in Unix milliseconds: later creation times are damage. */
+#define REC_LAST_UTC_MS 253402300800000LL
+
+bool np_rec_created_known(int64_t created_utc_ms)
+{
+	return created_utc_ms > 0 && created_utc_ms < REC_LAST_UTC_MS;
+}

@@ -132,8 +132,12 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 	r->episode_breathing = calloc(r->n_episodes ? r->n_episodes : 1, sizeof *r->episode_breathing);
 	if (!r->episode_breathing)
 		return NP_ERR_NOMEM;
-	return np_breathing_by_position(&night->sensor[0], r->episodes, r->n_episodes, &bcfg,
-					r->breathing, r->episode_breathing);
+	rc = np_breathing_by_position(&night->sensor[0], r->episodes, r->n_episodes, &bcfg,
+				      r->breathing, r->episode_breathing);
+	if (rc != NP_OK)
+		return rc;
+	return np_breathing_episode_windows(&night->sensor[0], r->episodes, r->n_episodes, &bcfg,
+					    &r->breathing_windows, &r->n_breathing_windows);
 }
 
 void np_report_free(struct np_report *r)
@@ -144,6 +148,9 @@ void np_report_free(struct np_report *r)
 	r->episodes = NULL;
 	free(r->episode_breathing);
 	r->episode_breathing = NULL;
+	free(r->breathing_windows);
+	r->breathing_windows = NULL;
+	r->n_breathing_windows = 0;
 	r->n_episodes = 0;
 }
 
@@ -373,6 +380,9 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	cJSON_AddItemToObject(o, "breathing_episodes",
 			      np_breathing_episodes_to_json(r->episodes, r->episode_breathing,
 							    r->n_episodes));
+	cJSON_AddItemToObject(o, "breathing_windows",
+			      np_breathing_windows_to_json(r->breathing_windows,
+							   r->n_breathing_windows));
 	cJSON_AddStringToObject(o, "note", "general information, not medical advice");
 	return np_report_json_line(o, f);
 }

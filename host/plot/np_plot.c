@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <plplot.h>
 
@@ -124,11 +125,47 @@ static int open_stream(const char *path, char **tmp, PLINT *strm, PLINT *prev)
 	return NP_OK;
 }
 
+/*
+ * PLplot and cairo do not report failed writes (a full disk, the file size limit):
+ * a file without its format's last bytes was cut short. Returns true when whole.
+ */
+static bool complete(const char *tmp, const char *path)
+{
+	static const struct {
+		const char *dev, *tail;
+	} ends[] = {
+		{ "pngcairo", "IEND\xae\x42\x60\x82" },
+		{ "svgcairo", "</svg>\n" },
+		{ "pdfcairo", "%%EOF\n" },
+	};
+	const char *dev = np_plot_device(path);
+	char got[16];
+	bool ok = false;
+	FILE *f = fopen(tmp, "rb");
+
+	for (size_t i = 0; f && dev && i < sizeof ends / sizeof ends[0]; i++) {
+		size_t n = strlen(ends[i].tail);
+		if (strcmp(dev, ends[i].dev) == 0 && fseek(f, -(long)n, SEEK_END) == 0 &&
+		    fread(got, 1, n, f) == n)
+			ok = memcmp(got, ends[i].tail, n) == 0;
+	}
+	if (f)
+		fclose(f);
+	return ok;
+}
+
 static int close_stream(char *tmp, const char *path, PLINT prev)
 {
 	plend1();
 	plsstrm(prev);
-	int rc = np_outfile_rename_into_place(tmp, path);
+	int rc;
+	if (complete(tmp, path)) {
+		rc = np_outfile_rename_into_place(tmp, path);
+	} else {
+		unlink(tmp);
+		errno = EIO;
+		rc = NP_ERR_IO;
+	}
 	free(tmp);
 	return rc;
 }

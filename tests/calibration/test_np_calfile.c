@@ -1,4 +1,5 @@
 /* calibration/np_calfile.c: CAL.json round trip and validation of bad files. */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -122,6 +123,10 @@ static void load_from_disk(void **state)
 	assert_string_equal(d.source, "night.npr");
 	remove(path);
 	assert_int_equal(np_calfile_load(path, &d, why, sizeof why), NP_ERR_IO);
+	/* "--calibration some/dir" used to say "Input/output error". */
+	errno = 0;
+	assert_int_equal(np_calfile_load(NP_BINARY_DIR, &d, why, sizeof why), NP_ERR_IO);
+	assert_int_equal(errno, EISDIR);
 }
 
 int main(void)

@@ -263,6 +263,192 @@ static void report_json_breathing(void **state)
 	cJSON_Delete(o);
 }
 
+/* A span of the simulated truth: a LABEL with its NOTE's breathing rate, or a movement. */
+struct truth_span {
+	double start_s, end_s, rate;
+	enum np_position position;
+};
+
+/*
+ * The simulator's truth in night: lying episodes (LABEL, rate from the NOTE
+ * "breathing_per_min=R" starting with it) into eps, arousals and other movement
+ * (NOTE "arousal: ..." / "movement: ...") into mv. Returns the counts in *n_eps, *n_mv.
+ */
+static void sim_truth(const struct np_night *night, struct truth_span *eps, size_t *n_eps,
+		      struct truth_span *mv, size_t *n_mv, size_t cap)
+{
+	*n_eps = *n_mv = 0;
+	for (size_t i = 0; i < night->n_ann; i++) {
+		const struct np_night_annotation *a = &night->ann[i];
+		if (a->kind == NP_ANN_NOTE && (strncmp(a->text, "arousal:", 8) == 0 ||
+					       strncmp(a->text, "movement:", 9) == 0)) {
+			assert_true(*n_mv < cap);
+			mv[(*n_mv)++] = (struct truth_span){ a->start_s, a->end_s, 0, NP_POS_UNKNOWN };
+		}
+		if (a->kind != NP_ANN_LABEL)
+			continue;
+		double rate = -1;
+		for (size_t j = 0; j < night->n_ann; j++) {
+			const struct np_night_annotation *b = &night->ann[j];
+			if (b->kind == NP_ANN_NOTE && b->start_s == a->start_s &&
+			    sscanf(b->text, "breathing_per_min=%lf", &rate) == 1)
+				break;
+		}
+		assert_true(rate > 0);
+		assert_true(*n_eps < cap);
+		eps[(*n_eps)++] = (struct truth_span){ a->start_s, a->end_s, rate, a->position };
+	}
+}
+
+/*
+ * report --format json "breathing_windows": 5-minute windows over each lying episode.
+ * A window that lies within one simulated episode and has a rate is within 0.5
+ * breaths/min of that episode's true rate; a window without a rate says why; windows
+ * with movement in them are rated on their still part or say there is not enough.
+ */
+static void report_json_breathing_windows(void **state)
+{
+	struct ctx *c = *state;
+	enum { CAP = 512 };
+	static struct truth_span eps[CAP], mv[CAP];
+	unsigned windows = 0, inside = 0, rated_inside = 0, with_movement = 0, unrated_movement = 0,
+		 movement_rated = 0;
+	double worst = 0;
+	for (int k = 0; k < 3; k++) {
+		struct np_night night;
+		assert_int_equal(np_night_load(c->night[k], &night), NP_OK);
+		size_t n_eps, n_mv;
+		sim_truth(&night, eps, &n_eps, mv, &n_mv, CAP);
+		np_night_free(&night);
+		RUN(c, "report", c->night[k], "--format", "json");
+		assert_int_equal(c->cli.r.status, 0);
+		cJSON *o = cJSON_Parse(c->cli.r.out);
+		assert_non_null(o);
+		cJSON *ws = cJSON_GetObjectItem(o, "breathing_windows");
+		assert_true(cJSON_IsArray(ws) && cJSON_GetArraySize(ws) >= 5);
+		double prev_end = 0;
+		cJSON *w;
+		cJSON_ArrayForEach(w, ws) {
+			double t0 = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "start_s"));
+			double t1 = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "end_s"));
+			double still = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "still_s"));
+			double moving = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "moving_s"));
+			const char *pos = cJSON_GetStringValue(cJSON_GetObjectItem(w, "position"));
+			const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(w, "status"));
+			cJSON *rate = cJSON_GetObjectItem(w, "rate_per_min");
+			assert_true(t0 >= prev_end && t1 > t0 && t1 - t0 <= 450.0 + 1e-9);
+			prev_end = t1;
+			assert_non_null(pos);
+			assert_true(strcmp(pos, "supine") == 0 || strcmp(pos, "prone") == 0 ||
+				    strcmp(pos, "left") == 0 || strcmp(pos, "right") == 0);
+			assert_non_null(status);
+			assert_true(still + moving <= t1 - t0 + 1e-6);
+			windows++;
+			if (cJSON_IsNumber(rate)) {
+				assert_string_equal(status, "ok");
+			} else {
+				/* No number: the reason instead. */
+				assert_true(cJSON_IsNull(rate));
+				assert_true(strcmp(status, "not enough still data") == 0 ||
+					    strcmp(status, "no clear breathing peak") == 0);
+				if (still < 90)
+					assert_string_equal(status, "not enough still data");
+			}
+			bool moved = moving > 0;
+			for (size_t i = 0; i < n_mv; i++)
+				moved |= mv[i].start_s < t1 && mv[i].end_s > t0;
+			with_movement += moved;
+			unrated_movement += moved && !cJSON_IsNumber(rate);
+			const struct truth_span *e = NULL;
+			for (size_t i = 0; i < n_eps && !e; i++)
+				if (eps[i].start_s <= t0 && t1 <= eps[i].end_s)
+					e = &eps[i];
+			if (!e)
+				continue; /* spans a turn of the simulated night: no single truth */
+			assert_string_equal(pos, np_position_name(e->position));
+			inside++;
+			if (!cJSON_IsNumber(rate))
+				continue;
+			rated_inside++;
+			movement_rated += moved;
+			double err = fabs(rate->valuedouble - e->rate);
+			if (err > worst)
+				worst = err;
+			if (err >= 0.5)
+				fail_msg("night %d window %.0f-%.0f s: %.2f breaths/min, truth %.1f", k,
+					 t0, t1, rate->valuedouble, e->rate);
+		}
+		cJSON_Delete(o);
+	}
+	print_message("breathing windows: %u, %u within one simulated episode, %u of them rated "
+		      "(worst error %.3f breaths/min); %u with movement: %u rated, %u with a "
+		      "reason instead\n",
+		      windows, inside, rated_inside, worst, with_movement, movement_rated,
+		      unrated_movement);
+	assert_true(rated_inside * 10 >= inside * 8);
+	assert_true(with_movement > 0);
+}
+
+/*
+ * A restless stretch in the middle of a still night: 25 minutes supine breathing at
+ * 15 per minute (10 mg, 10 Hz rows), with minutes 10 to 15 full of tossing (swings of
+ * 150 mg, well above the 30 mg movement threshold). The window over the restless
+ * stretch gives no number and says why; the still windows either side give the rate.
+ */
+static void report_json_breathing_windows_restless(void **state)
+{
+	struct ctx *c = *state;
+	char csv[4096], npr[4096];
+	fx_path(csv, sizeof csv, c->cli.dir, "restless.csv");
+	fx_path(npr, sizeof npr, c->cli.dir, "restless.npr");
+	const double pi = 3.14159265358979323846, rate = 15.0;
+	size_t cap = 64 + 15000 * 48, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	len += (size_t)snprintf(text, cap, "time,x,y,z\n");
+	for (int i = 0; i < 15000; i++) {
+		double t = i / 10.0, x = 0.02, y = -0.03, z = 0.999;
+		z += 0.010 * sin(2 * pi * rate / 60.0 * t);
+		if (t >= 600 && t < 900) {
+			x += 0.15 * sin(2 * pi * 0.37 * t) + 0.08 * sin(2 * pi * 1.3 * t);
+			y += 0.15 * sin(2 * pi * 0.23 * t + 1.0);
+		}
+		len += (size_t)snprintf(text + len, cap - len, "%.1f,%.4f,%.4f,%.4f\n", t, x, y, z);
+	}
+	fx_write(csv, text, len);
+	free(text);
+	RUN(c, "import", "csv", csv, "-o", npr);
+	assert_int_equal(c->cli.r.status, 0);
+	RUN(c, "report", npr, "--format", "json");
+	assert_int_equal(c->cli.r.status, 0);
+	cJSON *o = cJSON_Parse(c->cli.r.out);
+	assert_non_null(o);
+	cJSON *ws = cJSON_GetObjectItem(o, "breathing_windows"), *w;
+	unsigned still_rated = 0, restless_unrated = 0;
+	cJSON_ArrayForEach(w, ws) {
+		double t0 = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "start_s"));
+		double t1 = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "end_s"));
+		const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(w, "status"));
+		cJSON *r = cJSON_GetObjectItem(w, "rate_per_min");
+		print_message("window %.0f-%.0f s %s: %s %.2f\n", t0, t1,
+			      cJSON_GetStringValue(cJSON_GetObjectItem(w, "position")), status,
+			      cJSON_IsNumber(r) ? r->valuedouble : 0.0);
+		double restless = fmin(t1, 900) - fmax(t0, 600);
+		if (restless >= 0.8 * (t1 - t0)) {
+			assert_true(cJSON_IsNull(r));
+			assert_string_equal(status, "not enough still data");
+			restless_unrated++;
+		} else if (restless <= 0) {
+			assert_true(cJSON_IsNumber(r));
+			assert_true(fabs(r->valuedouble - rate) < 0.5);
+			still_rated++;
+		}
+	}
+	cJSON_Delete(o);
+	assert_true(restless_unrated >= 1);
+	assert_true(still_rated >= 2);
+}
+
 static void trend_sorted_text_json_plot(void **state)
 {
 	struct ctx *c = *state;
@@ -370,6 +556,8 @@ int main(void)
 		cmocka_unit_test(export_usage_errors),
 		cmocka_unit_test(report_plot_png_svg_pdf),
 		cmocka_unit_test(report_json_breathing),
+		cmocka_unit_test(report_json_breathing_windows),
+		cmocka_unit_test(report_json_breathing_windows_restless),
 		cmocka_unit_test(trend_sorted_text_json_plot),
 		cmocka_unit_test(unknown_date_is_not_1970),
 	};

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "cli_run.h"
+#include "np_night.h"
 #include "rec_fixture.h"
 
 struct ctx {
@@ -218,6 +219,34 @@ static void calibration_of_another_device_warns(void **state)
 	assert_string_equal(c->r.err, "");
 }
 
+/*
+ * A creation time far outside any real date (damage that still has a valid header
+ * CRC) reads as an unknown date in every command that prints clock times, and
+ * never overflows (the sanitizer build checks that).
+ */
+static void damaged_date_is_unknown_everywhere(void **state)
+{
+	struct ctx *c = *state;
+	struct np_rec_header h;
+	struct np_rec_builder *b;
+	fx_header(&h);
+	h.created_utc_ms = INT64_MAX;
+	assert_int_equal(np_rec_builder_open(&b, c->night, &h), 0);
+	for (uint32_t i = 0; i < 2000; i++) /* 80 s supine at 25 Hz */
+		assert_int_equal(np_rec_builder_add_sample(b, 0, i * 40u, 0, 0, 1000), 0);
+	assert_int_equal(np_rec_builder_commit(b), 0);
+
+	run(c, (const char *[]){ "replay", c->night, NULL });
+	assert_int_equal(c->r.status, 0);
+	assert_non_null(strstr(c->r.out, "position supine"));
+	run(c, (const char *[]){ "report", c->night, NULL });
+	assert_int_equal(c->r.status, 0);
+	assert_non_null(strstr(c->r.out, "unknown date"));
+	run(c, (const char *[]){ "info", c->night, NULL });
+	assert_int_equal(c->r.status, 0);
+	assert_non_null(strstr(c->r.out, "unknown"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +255,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(output_into_a_fifo_keeps_the_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_size_limit_is_a_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(calibration_of_another_device_warns, setup, teardown),
+		cmocka_unit_test_setup_teardown(damaged_date_is_unknown_everywhere, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

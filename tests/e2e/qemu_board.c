@@ -182,6 +182,12 @@ void qemu_board_stop(struct qemu_board *q)
 
 int qemu_board_feed(struct qemu_board *q, const struct np_sample *s, size_t n)
 {
+	return qemu_board_feed_sensor(q, 0, s, n);
+}
+
+int qemu_board_feed_sensor(struct qemu_board *q, uint8_t sensor_id, const struct np_sample *s,
+			   size_t n)
+{
 	size_t pending = q->feed_len - q->feed_pos;
 	uint8_t *buf = malloc(pending + n * 7u);
 	if (!buf)
@@ -190,7 +196,7 @@ int qemu_board_feed(struct qemu_board *q, const struct np_sample *s, size_t n)
 		memcpy(buf, q->feed + q->feed_pos, pending);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t *r = buf + pending + 7u * i;
-		r[0] = 0xA5;
+		r[0] = (uint8_t)(0xA5u + sensor_id);
 		np_put_le16(r + 1, (uint16_t)s[i].x);
 		np_put_le16(r + 3, (uint16_t)s[i].y);
 		np_put_le16(r + 5, (uint16_t)s[i].z);

@@ -42,6 +42,9 @@ void qemu_board_stop(struct qemu_board *q);
 
 /* Queue samples (milli-g) for USART2 in the board's 7-byte record format. */
 int qemu_board_feed(struct qemu_board *q, const struct np_sample *s, size_t n);
+/* The same for sensor 0 (chest, records start 0xA5) or 1 (thigh, 0xA6). */
+int qemu_board_feed_sensor(struct qemu_board *q, uint8_t sensor_id, const struct np_sample *s,
+			   size_t n);
 /* Bytes still waiting to go to USART2. */
 size_t qemu_board_feed_pending(const struct qemu_board *q);
 

@@ -30,6 +30,7 @@ static struct qemu_board qb;
 struct row {
 	int16_t x, y, z;
 	int position;
+	int16_t ax, ay, az; /* ankle */
 };
 static struct row rows[MAX_ROWS];
 static size_t n_rows;
@@ -49,7 +50,8 @@ static int load_rows(void)
 		if (sscanf(line, "%d;%d;%d;%d;%d;%d;%d", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
 			   &v[6]) != 7)
 			continue;
-		rows[n_rows++] = (struct row){ (int16_t)v[0], (int16_t)v[1], (int16_t)v[2], v[6] };
+		rows[n_rows++] = (struct row){ (int16_t)v[0], (int16_t)v[1], (int16_t)v[2], v[6],
+					       (int16_t)v[3], (int16_t)v[4], (int16_t)v[5] };
 	}
 	fclose(fp);
 	return n_rows > 100 ? 0 : -1;
@@ -132,6 +134,7 @@ static void test_boot_sends_hello(void **state)
 	assert_int_equal(h.protocol_version, NP_PROTOCOL_VERSION);
 	assert_int_equal(h.reset_reason, NP_RESET_POWER_ON);
 	assert_int_equal(h.sensor_model, NP_SENSOR_SIMULATED);
+	assert_int_equal(h.sensor_count, 1);
 	assert_int_equal(h.rate_millihz, 25000);
 	assert_int_equal(h.lsb_per_g, 1000);
 	assert_int_equal(h.tick_hz, 1000);
@@ -204,7 +207,23 @@ struct collect {
 	size_t want;
 	bool mismatch;
 	size_t first_bad;
+	bool ankle;     /* compare with the ankle columns (sensor 1) instead of the chest's */
 };
+
+static void check_run(struct collect *c, const struct np_samples *s)
+{
+	assert_int_equal(s->period_ticks, 40);
+	for (unsigned i = 0; i < s->count; i++, c->got++) {
+		const struct row *r = &rows[c->got < n_rows ? c->got : 0];
+		int16_t x = c->ankle ? r->ax : r->x, y = c->ankle ? r->ay : r->y,
+			z = c->ankle ? r->az : r->z;
+		if (c->got >= c->want || s->s[i].x != x || s->s[i].y != y || s->s[i].z != z) {
+			if (!c->mismatch)
+				c->first_bad = c->got;
+			c->mismatch = true;
+		}
+	}
+}
 
 static void collect_samples(struct collect *c, const struct np_frame *f)
 {
@@ -212,15 +231,50 @@ static void collect_samples(struct collect *c, const struct np_frame *f)
 	if (f->type != NP_MSG_SAMPLES)
 		return;
 	assert_int_equal(np_samples_decode(f->payload, f->len, &s), NP_OK);
-	assert_int_equal(s.period_ticks, 40);
-	for (unsigned i = 0; i < s.count; i++, c->got++) {
-		if (c->got >= c->want || s.s[i].x != rows[c->got].x || s.s[i].y != rows[c->got].y ||
-		    s.s[i].z != rows[c->got].z) {
-			if (!c->mismatch)
-				c->first_bad = c->got;
-			c->mismatch = true;
-		}
+	assert_int_equal(s.sensor_id, 0);
+	check_run(c, &s);
+}
+
+/* c[0] chest, c[1] ankle: each frame's samples go to its sensor's check. */
+static void collect_both(struct collect c[2], const struct np_frame *f)
+{
+	struct np_samples s;
+	if (f->type != NP_MSG_SAMPLES)
+		return;
+	assert_int_equal(np_samples_decode(f->payload, f->len, &s), NP_OK);
+	assert_true(s.sensor_id < 2);
+	check_run(&c[s.sensor_id], &s);
+}
+
+/*
+ * Every frame since the decoder had missed missed arrived, in order: no sequence
+ * gaps, no CRC errors, no drops on the device, and all of the feed was taken.
+ */
+static void assert_nothing_lost(uint32_t missed)
+{
+	assert_int_equal(qb.dec.stats.frames_missed, missed);
+	assert_int_equal(qb.dec.stats.crc_errors, 0);
+	assert_int_equal(qb.dec.stats.malformed, 0);
+	struct np_status st = request_status();
+	assert_int_equal(st.samples_dropped, 0);
+	assert_int_equal(qemu_board_feed_pending(&qb), 0);
+}
+
+/* Ask for HELLO until it says the samples are imported (the board has seen USART2 bytes). */
+static struct np_hello hello_when_imported(void)
+{
+	struct np_frame f;
+	struct np_hello h;
+	for (int tries = 0;; tries++) {
+		assert_true(tries < 100);
+		assert_true(qemu_board_command(&qb, NP_CMD_HELLO, 0, 0, 0) >= 0);
+		wait_type(NP_MSG_HELLO, &f);
+		assert_int_equal(np_hello_decode(f.payload, f.len, &h), NP_OK);
+		if (h.sensor_model == NP_SENSOR_IMPORTED)
+			break;
 	}
+	wait_type(NP_MSG_ACK, &f);
+	return h;
 }
 
 static void test_recording_comes_back_exactly(void **state)
@@ -235,15 +289,8 @@ static void test_recording_comes_back_exactly(void **state)
 	for (size_t i = 0; i < n_rows; i++)
 		s[i] = (struct np_sample){ rows[i].x, rows[i].y, rows[i].z };
 	assert_int_equal(qemu_board_feed(&qb, s, n_rows), 0);
-	for (int tries = 0;; tries++) {
-		assert_true(tries < 100);
-		assert_true(qemu_board_command(&qb, NP_CMD_HELLO, 0, 0, 0) >= 0);
-		wait_type(NP_MSG_HELLO, &f);
-		assert_int_equal(np_hello_decode(f.payload, f.len, &h), NP_OK);
-		if (h.sensor_model == NP_SENSOR_IMPORTED)
-			break;
-	}
-	wait_type(NP_MSG_ACK, &f);
+	h = hello_when_imported();
+	assert_int_equal(h.sensor_count, 1);
 
 	uint32_t missed = qb.dec.stats.frames_missed;
 	assert_int_equal(call(NP_CMD_START, 0, 0, 0).result, NP_ACK_OK);
@@ -255,13 +302,7 @@ static void test_recording_comes_back_exactly(void **state)
 	if (c.mismatch)
 		fail_msg("sample %zu differs from row %zu of the recording", c.first_bad, c.first_bad + 2);
 	assert_int_equal(c.got, n_rows);
-	/* Every frame arrived, in order: no sequence gaps, no CRC errors, no drops on the device. */
-	assert_int_equal(qb.dec.stats.frames_missed, missed);
-	assert_int_equal(qb.dec.stats.crc_errors, 0);
-	assert_int_equal(qb.dec.stats.malformed, 0);
-	struct np_status st = request_status();
-	assert_int_equal(st.samples_dropped, 0);
-	assert_int_equal(qemu_board_feed_pending(&qb), 0);
+	assert_nothing_lost(missed);
 }
 
 static void test_alert_fires_when_prone(void **state)
@@ -336,6 +377,49 @@ static void test_reset_sends_new_hello(void **state)
 }
 
 /*
+ * The second sensor: chest and ankle columns of the recording, interleaved on
+ * USART2 (0xA5 and 0xA6 records), come back exactly, in order, each in its own
+ * SAMPLES frames (sensor_id 0 and 1); from the first 0xA6 record on, HELLO
+ * counts two sensors. Runs after the reset: the board starts with one.
+ */
+static void test_two_sensors_come_back_exactly(void **state)
+{
+	(void)state;
+	struct np_frame f;
+	struct np_hello h;
+
+	assert_int_equal(call(NP_CMD_STOP, 0, 0, 0).result, NP_ACK_OK);
+	for (size_t i = 0; i < n_rows; i++) {
+		const struct np_sample chest = { rows[i].x, rows[i].y, rows[i].z };
+		const struct np_sample ankle = { rows[i].ax, rows[i].ay, rows[i].az };
+		assert_int_equal(qemu_board_feed_sensor(&qb, 0, &chest, 1), 0);
+		assert_int_equal(qemu_board_feed_sensor(&qb, 1, &ankle, 1), 0);
+	}
+	/* Sampling is stopped: nothing parsed yet, one sensor so far. */
+	h = hello_when_imported();
+	assert_int_equal(h.sensor_count, 1);
+
+	uint32_t missed = qb.dec.stats.frames_missed;
+	assert_int_equal(call(NP_CMD_START, 0, 0, 0).result, NP_ACK_OK);
+	struct collect c[2] = { { .want = n_rows }, { .want = n_rows, .ankle = true } };
+	while (c[0].got < n_rows || c[1].got < n_rows) {
+		assert_int_equal(qemu_board_frame(&qb, &f, WAIT_MS), 0);
+		collect_both(c, &f);
+	}
+	if (c[0].mismatch)
+		fail_msg("chest sample %zu differs from row %zu", c[0].first_bad, c[0].first_bad + 2);
+	if (c[1].mismatch)
+		fail_msg("ankle sample %zu differs from row %zu", c[1].first_bad, c[1].first_bad + 2);
+	assert_nothing_lost(missed);
+
+	assert_true(qemu_board_command(&qb, NP_CMD_HELLO, 0, 0, 0) >= 0);
+	wait_type(NP_MSG_HELLO, &f);
+	assert_int_equal(np_hello_decode(f.payload, f.len, &h), NP_OK);
+	assert_int_equal(h.sensor_count, 2);
+	wait_type(NP_MSG_ACK, &f);
+}
+
+/*
  * The fault path after the handler: the reason word in .noinit must survive
  * startup and reach HELLO. QEMU cannot make the firmware fault on demand, so a
  * generic loader writes the note the HardFault handler leaves (magic | FAULT)
@@ -399,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_recording_comes_back_exactly),
 		cmocka_unit_test(test_alert_fires_when_prone),
 		cmocka_unit_test(test_reset_sends_new_hello),
+		cmocka_unit_test(test_two_sensors_come_back_exactly),
 	};
 	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
 	return failed | cmocka_run_group_tests(fault_tests, fault_setup, fault_teardown);

@@ -230,3 +230,16 @@ int fake_lis3dh_xfer(void *ctx, uint8_t addr, const uint8_t *w, size_t wlen, uin
 	}
 	return NP_OK;
 }
+
+int fake_i2c_bus_xfer(void *ctx, uint8_t addr, const uint8_t *w, size_t wlen, uint8_t *r,
+		      size_t rlen)
+{
+	struct fake_i2c_bus *bus = ctx;
+
+	for (size_t i = 0; i < bus->n; i++) {
+		if (bus->chip[i]->addr == addr && !bus->chip[i]->absent)
+			return fake_lis3dh_xfer(bus->chip[i], addr, w, wlen, r, rlen);
+	}
+	bus->nacks++;
+	return NP_ERR_NODEV;
+}

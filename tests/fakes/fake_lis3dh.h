@@ -32,6 +32,17 @@ struct fake_lis3dh {
 void fake_lis3dh_init(struct fake_lis3dh *f, uint8_t addr);
 /* struct fw_i2c xfer on a struct fake_lis3dh. */
 int fake_lis3dh_xfer(void *ctx, uint8_t addr, const uint8_t *w, size_t wlen, uint8_t *r, size_t rlen);
+/* Several chips on one bus, each answering at its own address (0x18 and 0x19 for two LIS3DH). */
+#define FAKE_I2C_BUS_MAX 4u
+struct fake_i2c_bus {
+	struct fake_lis3dh *chip[FAKE_I2C_BUS_MAX];
+	size_t n;
+	unsigned nacks;         /* transfers no chip answered */
+};
+
+/* struct fw_i2c xfer on a struct fake_i2c_bus: the chip at addr (and not absent) takes it. */
+int fake_i2c_bus_xfer(void *ctx, uint8_t addr, const uint8_t *w, size_t wlen, uint8_t *r,
+		      size_t rlen);
 /* The chip samples (x, y, z) mg at its current settings: into the FIFO, or the output registers. */
 void fake_lis3dh_sample(struct fake_lis3dh *f, int16_t x_mg, int16_t y_mg, int16_t z_mg);
 /* Resolution in bits and mg per count for the current CTRL_REG1/CTRL_REG4. */

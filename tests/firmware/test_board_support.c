@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "board_common.h"
 #include "np_msg.h"
@@ -39,25 +40,70 @@ static void test_record_parser(void **state)
 	(void)state;
 	struct qsrc q;
 	struct np_sample s[4];
-	size_t got;
 	/* Two junk bytes, one record, half a record. */
 	const uint8_t in[] = { 0x00, 0x42, 0xA5, 0x01, 0x00, 0xFF, 0xFF, 0x00, 0x80, 0xA5, 0x10, 0x00 };
 	const uint8_t rest[] = { 0x20, 0x00, 0x30, 0x00 };
 
 	qsrc_init(&q);
 	assert_false(q.external);
-	assert_int_equal(qsrc_parse(&q, in, sizeof in, s, 4, &got), sizeof in);
+	assert_int_equal(qsrc_parse(&q, in, sizeof in), sizeof in);
 	assert_true(q.external);
-	assert_int_equal(got, 1);
+	assert_int_equal(qsrc_take(&q, 0, s, 4), 1);
 	assert_int_equal(s[0].x, 1);
 	assert_int_equal(s[0].y, -1);
 	assert_int_equal(s[0].z, -32768);
 	assert_int_equal(q.sync_errors, 2);
-	assert_int_equal(qsrc_parse(&q, rest, sizeof rest, s, 4, &got), sizeof rest);
-	assert_int_equal(got, 1);
+	assert_int_equal(qsrc_parse(&q, rest, sizeof rest), sizeof rest);
+	assert_int_equal(qsrc_take(&q, 0, s, 4), 1);
 	assert_int_equal(s[0].x, 16);
 	assert_int_equal(s[0].y, 32);
 	assert_int_equal(s[0].z, 48);
+	assert_int_equal(qsrc_take(&q, 1, s, 4), 0);
+	assert_false(q.seen_1);
+}
+
+/* 0xA6 records go to sensor 1, in order, apart from the chest's; a full queue stops the parser. */
+static void test_record_parser_two_sensors(void **state)
+{
+	(void)state;
+	struct qsrc q;
+	struct np_sample s[QSRC_QUEUE_LEN];
+	uint8_t in[(QSRC_QUEUE_LEN + 1u) * 2u * QSRC_RECORD_LEN];
+	size_t len = 0;
+
+	qsrc_init(&q);
+	for (int i = 0; i < (int)QSRC_QUEUE_LEN + 1; i++) {
+		for (uint8_t id = 0; id < 2; id++) {
+			const uint8_t rec[] = { (uint8_t)(QSRC_SYNC + id), (uint8_t)i, 0, id, 0, 0xE8, 0x03 };
+			memcpy(in + len, rec, sizeof rec);
+			len += sizeof rec;
+		}
+	}
+	/* Room for whole queues only: the 33rd pair stays in the input. */
+	assert_int_equal(qsrc_room(&q), QSRC_QUEUE_LEN * QSRC_RECORD_LEN);
+	size_t used = qsrc_parse(&q, in, len);
+	assert_int_equal(used, QSRC_QUEUE_LEN * 2u * QSRC_RECORD_LEN);
+	assert_true(q.seen_1);
+	assert_int_equal(qsrc_room(&q), 0);
+	assert_int_equal(qsrc_take(&q, 1, s, 5), 5);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(s[i].x, i);
+		assert_int_equal(s[i].y, 1);
+		assert_int_equal(s[i].z, 1000);
+	}
+	assert_int_equal(qsrc_take(&q, 0, s, QSRC_QUEUE_LEN), QSRC_QUEUE_LEN);
+	for (int i = 0; i < (int)QSRC_QUEUE_LEN; i++) {
+		assert_int_equal(s[i].x, i);
+		assert_int_equal(s[i].y, 0);
+	}
+	/* The sensor-1 queue still holds 27: 5 more records fit. */
+	assert_int_equal(qsrc_room(&q), 5u * QSRC_RECORD_LEN);
+	assert_int_equal(qsrc_parse(&q, in + used, len - used), len - used);
+	assert_int_equal(qsrc_take(&q, 1, s, QSRC_QUEUE_LEN), QSRC_QUEUE_LEN - 5u + 1u);
+	assert_int_equal(s[0].x, 5);
+	assert_int_equal(s[QSRC_QUEUE_LEN - 5u].x, (int)QSRC_QUEUE_LEN);
+	assert_int_equal(qsrc_take(&q, 0, s, QSRC_QUEUE_LEN), 1);
+	assert_int_equal(s[0].x, (int)QSRC_QUEUE_LEN);
 }
 
 static void test_synthetic_night(void **state)
@@ -75,10 +121,8 @@ static void test_synthetic_night(void **state)
 	assert_int_equal(qsrc_synth_position(40u * 60000u), NP_POS_PRONE);
 	assert_int_equal(qsrc_synth_position(10u * 60000u), NP_POS_SUPINE);
 	/* Once USART2 has spoken, the synthetic night stays quiet. */
-	struct np_sample one;
-	size_t got;
 	const uint8_t rec[] = { 0xA5, 1, 0, 2, 0, 3, 0 };
-	qsrc_parse(&q, rec, sizeof rec, &one, 1, &got);
+	qsrc_parse(&q, rec, sizeof rec);
 	assert_int_equal(qsrc_synth(&q, 60000, s, 64), 0);
 }
 
@@ -87,6 +131,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reset_reason),
 		cmocka_unit_test(test_record_parser),
+		cmocka_unit_test(test_record_parser_two_sensors),
 		cmocka_unit_test(test_synthetic_night),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "fw_sampler.h"
 
 static struct fw_sampler s;
+static struct fw_sample_rec ring[FW_SAMPLER_RING_LEN];
 
 static struct np_sample mk(int i)
 {
@@ -26,7 +27,7 @@ static void push_range(int from, int n, uint32_t now, bool overrun)
 static void test_ticks_follow_the_period(void **state)
 {
 	(void)state;
-	fw_sampler_init(&s);
+	fw_sampler_init(&s, ring, FW_SAMPLER_RING_LEN, 0);
 	fw_sampler_start(&s, 25);
 	push_range(0, 6, 1000, false);   /* newest at 1000: first at 800 */
 	push_range(6, 5, 1200, false);   /* the sensor kept up: continues */
@@ -42,7 +43,7 @@ static void test_ticks_follow_the_period(void **state)
 static void test_overrun_resyncs_ticks(void **state)
 {
 	(void)state;
-	fw_sampler_init(&s);
+	fw_sampler_init(&s, ring, FW_SAMPLER_RING_LEN, 0);
 	fw_sampler_start(&s, 100);
 	push_range(0, 10, 1000, false);
 	push_range(10, 10, 5000, true);
@@ -57,7 +58,7 @@ static void test_overrun_resyncs_ticks(void **state)
 static void test_full_ring_keeps_oldest_and_counts(void **state)
 {
 	(void)state;
-	fw_sampler_init(&s);
+	fw_sampler_init(&s, ring, FW_SAMPLER_RING_LEN, 0);
 	fw_sampler_start(&s, 50);
 	int pushed = 0;
 	uint32_t now = 0;
@@ -86,7 +87,7 @@ static void test_full_ring_keeps_oldest_and_counts(void **state)
 static void test_stopped_ignores_and_clear_keeps_counters(void **state)
 {
 	(void)state;
-	fw_sampler_init(&s);
+	fw_sampler_init(&s, ring, FW_SAMPLER_RING_LEN, 0);
 	push_range(0, 5, 0, false);
 	assert_int_equal(fw_sampler_count(&s), 0);
 	fw_sampler_start(&s, 10);
@@ -104,13 +105,39 @@ static void test_stopped_ignores_and_clear_keeps_counters(void **state)
 static void test_wraps_indices(void **state)
 {
 	(void)state;
-	fw_sampler_init(&s);
+	fw_sampler_init(&s, ring, FW_SAMPLER_RING_LEN, 0);
 	s.head = s.tail = UINT32_MAX - 5;
 	fw_sampler_start(&s, 25);
 	push_range(0, 20, 10000, false);
 	assert_int_equal(fw_sampler_count(&s), 20);
 	for (size_t i = 0; i < 20; i++)
 		assert_int_equal(fw_sampler_peek(&s, i)->s.x, (int)i);
+}
+
+/* A second sensor takes half the storage: the chest's queue moves, oldest first, into the other half. */
+static void test_shrink_keeps_oldest_in_order(void **state)
+{
+	(void)state;
+	fw_sampler_init(&s, ring, FW_SAMPLER_RING_LEN, 0);
+	fw_sampler_start(&s, 25);
+	/* Start mid-ring so that the queue wraps around the end of the storage. */
+	s.head = s.tail = 200;
+	for (int i = 0; i < 150; i += 50)
+		push_range(i, 50, 10000 + 40u * (uint32_t)i, false);
+	assert_int_equal(fw_sampler_count(&s), 150);
+
+	fw_sampler_shrink(&s, FW_SAMPLER_RING_LEN / 2u);
+	assert_int_equal(fw_sampler_count(&s), FW_SAMPLER_RING_LEN / 2u);
+	assert_int_equal(s.samples_dropped, 150 - FW_SAMPLER_RING_LEN / 2u);
+	for (size_t i = 0; i < FW_SAMPLER_RING_LEN / 2u; i++)
+		assert_int_equal(fw_sampler_peek(&s, i)->s.x, (int)i);
+	/* Full at the new size: more is dropped, and the upper half is never written. */
+	ring[FW_SAMPLER_RING_LEN / 2u].s.x = 12345;
+	fw_sampler_consume(&s, 10);
+	push_range(1000, 20, 20000, false);
+	assert_int_equal(fw_sampler_count(&s), FW_SAMPLER_RING_LEN / 2u);
+	assert_int_equal(fw_sampler_peek(&s, FW_SAMPLER_RING_LEN / 2u - 1u)->s.x, 1009);
+	assert_int_equal(ring[FW_SAMPLER_RING_LEN / 2u].s.x, 12345);
 }
 
 int main(void)
@@ -121,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_full_ring_keeps_oldest_and_counts),
 		cmocka_unit_test(test_stopped_ignores_and_clear_keeps_counters),
 		cmocka_unit_test(test_wraps_indices),
+		cmocka_unit_test(test_shrink_keeps_oldest_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -100,7 +100,7 @@ static void test_slow_link_keeps_oldest_and_counts(void **state)
 	/* What arrives is the oldest data, with no hole up to the ring's size. */
 	assert_true(got >= 50 + (int)FW_SAMPLER_RING_LEN - 25);
 	assert_true(got <= 50 + (int)FW_SAMPLER_RING_LEN);
-	assert_int_equal(app.sampler.samples_dropped, (uint32_t)(450 - got));
+	assert_int_equal(app.sampler[0].samples_dropped, (uint32_t)(450 - got));
 
 	struct np_status st;
 	fw_app_status(&app, fb.now_ms, &st);
@@ -144,7 +144,7 @@ static void test_full_frames_without_zero_bytes(void **state)
 			assert_int_equal(m.s[i].x, 0x0101 + got);
 	}
 	assert_int_equal(got, 300);
-	assert_int_equal(app.sampler.samples_dropped, 0);
+	assert_int_equal(app.sampler[0].samples_dropped, 0);
 	assert_int_equal(app.stream.frames_lost, 0);
 }
 

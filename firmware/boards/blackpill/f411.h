@@ -22,7 +22,20 @@
 #define RCC_AHB1ENR_GPIOC (1u << 2)
 #define RCC_APB1ENR_TIM3 (1u << 1)
 #define RCC_APB1ENR_I2C1 (1u << 21)
+#define RCC_APB1ENR_PWR (1u << 28)
+#define RCC_AHB2ENR_OTGFS (1u << 7)
 #define RCC_APB2ENR_USART1 (1u << 4)
+
+/* PLL configuration fields (RM0383 6.3.2): f_VCO = HSE / M * N, SYSCLK = f_VCO / P,
+ * USB = f_VCO / Q. P is encoded (P / 2 - 1). */
+#define RCC_PLLCFGR_M(m) ((uint32_t)(m))
+#define RCC_PLLCFGR_N(n) ((uint32_t)(n) << 6)
+#define RCC_PLLCFGR_P(p) ((uint32_t)((p) / 2u - 1u) << 16)
+#define RCC_PLLCFGR_Q(q) ((uint32_t)(q) << 24)
+
+/* Power control (RM0383 5.4.1): regulator scale 1 (VOS = 11), needed above 84 MHz. */
+#define PWR_CR REG32(0x40007000u)
+#define PWR_CR_VOS_SCALE1 (0x3u << 14)
 
 /* Flash access control (RM0383 3.8.1): 3 wait states at 90-100 MHz and 3.3 V (Table 6). */
 #define FLASH_ACR REG32(0x40023C00u)

@@ -39,37 +39,43 @@ static void motor(void *ctx, uint8_t level)
 	(void)level;
 }
 
+/* Both sensors share the one source; ctx points at the sensor's id. */
+static unsigned sensor_ids[QSRC_SENSORS] = { 0, 1 };
+
 static int sensor_configure(void *ctx, unsigned rate_hz, unsigned range_g)
 {
-	(void)ctx;
 	if (rate_hz != 0 && rate_hz != 10 && rate_hz != 25 && rate_hz != 50 && rate_hz != 100)
 		return NP_ERR_ARG;
 	if (range_g != 2 && range_g != 4 && range_g != 8 && range_g != 16)
 		return NP_ERR_ARG;
-	qsrc_configure(&src, rate_hz, board_ticks_ms);
+	if (*(unsigned *)ctx == 0)
+		qsrc_configure(&src, rate_hz, board_ticks_ms); /* paces the synthetic night */
 	return NP_OK;
 }
 
+static const struct fw_sensor_ops sensor_ops;
+
 static int sensor_read(void *ctx, struct np_sample *out, size_t cap, size_t *got, bool *overrun)
 {
-	uint8_t buf[64];
-	(void)ctx;
+	uint8_t buf[QSRC_QUEUE_LEN * QSRC_RECORD_LEN];
+	unsigned id = *(unsigned *)ctx;
 
 	*overrun = false;
-	*got = 0;
-	/* Never take more bytes than cap records can hold: whatever is read from the
-	 * ring must be parsed now. */
-	size_t want = cap * QSRC_RECORD_LEN - src.fill;
-	if (want > sizeof buf)
-		want = sizeof buf;
-	size_t n = board_uart_read(&sensor_uart, buf, want);
-	if (n > 0) {
-		(void)qsrc_parse(&src, buf, n, out, cap, got);
-		return NP_OK;
-	}
-	if (sensor_uart.rx_bytes > 0)
+	/* Never take more bytes than the queues can hold: whatever is read from
+	 * the ring must be parsed now. */
+	size_t n = board_uart_read(&sensor_uart, buf, qsrc_room(&src));
+	if (n > 0)
+		(void)qsrc_parse(&src, buf, n);
+	else if (sensor_uart.rx_bytes > 0)
 		src.external = true;
-	*got = qsrc_synth(&src, board_ticks_ms, out, cap);
+	/* From the first thigh record on, the board has two sensors (HELLO says so). */
+	if (src.seen_1 && board.sensor1 == NULL) {
+		board.sensor1_ctx = &sensor_ids[1];
+		board.sensor1 = &sensor_ops;
+	}
+	*got = qsrc_take(&src, id, out, cap);
+	if (*got == 0 && id == 0)
+		*got = qsrc_synth(&src, board_ticks_ms, out, cap);
 	return NP_OK;
 }
 
@@ -99,6 +105,7 @@ void board_main(void)
 
 	board.ops = &board_ops;
 	board.sensor = &sensor_ops;
+	board.sensor_ctx = &sensor_ids[0];
 	board.serial = "QEMU-NETDUINO2";
 	board.sensor_model = NP_SENSOR_SIMULATED;
 	fw_main_run(&board);

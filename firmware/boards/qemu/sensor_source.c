@@ -17,30 +17,53 @@ void qsrc_configure(struct qsrc *q, unsigned rate_hz, uint32_t now_ms)
 	q->next_ms = now_ms;
 }
 
-size_t qsrc_parse(struct qsrc *q, const uint8_t *in, size_t len, struct np_sample *out,
-		  size_t cap, size_t *got)
+size_t qsrc_parse(struct qsrc *q, const uint8_t *in, size_t len)
 {
 	size_t i = 0;
 
-	*got = 0;
 	if (len > 0)
 		q->external = true;
-	while (i < len && *got < cap) {
-		uint8_t b = in[i++];
-		if (q->fill == 0 && b != QSRC_SYNC) {
-			q->sync_errors++;
-			continue;
+	while (i < len) {
+		uint8_t b = in[i];
+		if (q->fill == 0) {
+			if (b != QSRC_SYNC && b != QSRC_SYNC_1) {
+				q->sync_errors++;
+				i++;
+				continue;
+			}
+			if (q->queued[b - QSRC_SYNC] == QSRC_QUEUE_LEN)
+				break;
 		}
 		q->rec[q->fill++] = b;
+		i++;
 		if (q->fill < QSRC_RECORD_LEN)
 			continue;
 		q->fill = 0;
-		out[*got].x = np_get_le16s(q->rec + 1);
-		out[*got].y = np_get_le16s(q->rec + 3);
-		out[*got].z = np_get_le16s(q->rec + 5);
-		(*got)++;
+		unsigned id = (unsigned)(q->rec[0] - QSRC_SYNC);
+		struct np_sample *v = &q->queue[id][q->queued[id]++];
+		v->x = np_get_le16s(q->rec + 1);
+		v->y = np_get_le16s(q->rec + 3);
+		v->z = np_get_le16s(q->rec + 5);
+		if (id == 1)
+			q->seen_1 = true;
 	}
 	return i;
+}
+
+size_t qsrc_room(const struct qsrc *q)
+{
+	/* Every record may be for the fuller queue; the one being parsed counts too. */
+	size_t slots = QSRC_QUEUE_LEN - (q->queued[0] > q->queued[1] ? q->queued[0] : q->queued[1]);
+	return slots == 0 ? 0 : slots * QSRC_RECORD_LEN - q->fill;
+}
+
+size_t qsrc_take(struct qsrc *q, unsigned id, struct np_sample *out, size_t cap)
+{
+	size_t n = q->queued[id] < cap ? q->queued[id] : cap;
+	memcpy(out, q->queue[id], n * sizeof *out);
+	memmove(q->queue[id], q->queue[id] + n, (q->queued[id] - n) * sizeof *out);
+	q->queued[id] = (uint8_t)(q->queued[id] - n);
+	return n;
 }
 
 /*

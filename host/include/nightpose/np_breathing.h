@@ -97,6 +97,23 @@ int np_breathing_by_position(const struct np_series *chest, const struct np_epis
 			     struct np_breathing_est out[NP_POS_COUNT],
 			     struct np_breathing_est *per_episode);
 
+/* One window of np_breathing_episode_windows(): inside one lying episode. */
+struct np_breathing_window {
+	enum np_position position;
+	size_t episode;              /* index of its episode */
+	struct np_breathing_est est; /* est.start_s, est.end_s: the window */
+};
+
+/*
+ * The windows of np_breathing_windows() laid over each lying episode on its own (an
+ * episode shorter than 1.5 windows is one window), so that each window has one
+ * position; in time order. *out (free() it) receives *n windows, NULL when there are
+ * none. Returns NP_OK, NP_ERR_ARG, NP_ERR_NOMEM.
+ */
+int np_breathing_episode_windows(const struct np_series *chest, const struct np_episode *episodes,
+				 size_t n_episodes, const struct np_breathing_cfg *cfg,
+				 struct np_breathing_window **out, size_t *n);
+
 /*
  * Report section: a heading and one line per lying position with time in it
  * (time_s[p] > 0). Returns NP_OK or NP_ERR_IO.
@@ -117,5 +134,12 @@ cJSON *np_breathing_to_json(const struct np_breathing_est est[NP_POS_COUNT]);
  */
 cJSON *np_breathing_episodes_to_json(const struct np_episode *episodes,
 				     const struct np_breathing_est *est, size_t n);
+
+/*
+ * JSON array, one object per window of np_breathing_episode_windows(), with the same
+ * members as np_breathing_episodes_to_json() plus "moving_s" (seconds rejected as
+ * movement or missing). NULL when out of memory.
+ */
+cJSON *np_breathing_windows_to_json(const struct np_breathing_window *w, size_t n);
 
 #endif

@@ -131,4 +131,11 @@ const struct np_rec_stats *np_rec_reader_stats(const struct np_rec_reader *r);
 
 void np_rec_reader_close(struct np_rec_reader *r);
 
+/*
+ * True when a header's created_utc_ms is a usable date: after 1970-01-01 and
+ * before the year 10000. 0 means "unknown" (imports without a date); anything
+ * outside the range is damage and is treated as unknown too.
+ */
+bool np_rec_created_known(int64_t created_utc_ms);
+
 #endif

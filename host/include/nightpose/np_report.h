@@ -73,6 +73,8 @@ struct np_report {
 	size_t n_episodes;
 	struct np_breathing_est breathing[NP_POS_COUNT]; /* per lying position (np_breathing.h) */
 	struct np_breathing_est *episode_breathing;      /* owned, one per episode */
+	struct np_breathing_window *breathing_windows;   /* owned: 5-min windows of lying episodes */
+	size_t n_breathing_windows;
 	/* Ground truth (labels present). */
 	bool has_labels;
 	unsigned confusion[NP_POS_COUNT + 1][NP_POS_COUNT]; /* [truth][predicted] epochs;

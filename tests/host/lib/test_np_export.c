@@ -2,12 +2,15 @@
 #include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -327,6 +330,45 @@ static void test_edf_failure_leaves_nothing(void **state)
 	free_night(&fx);
 }
 
+/* Files in OUT_DIR whose name starts with prefix. */
+static int count_prefixed(const char *prefix)
+{
+	int n = 0;
+	DIR *d = opendir(OUT_DIR);
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d));)
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* EDFlib ignores failed writes: a full disk (here the file size limit) used to give
+ * NP_OK and a cut-short file under the final name. */
+static void test_edf_short_write_is_an_error(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	make_night(&fx, 25000, 1000, false);
+	struct np_export_opts o;
+	np_export_opts_default(&o);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { 4096, 4096 };
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(20);
+		_exit(np_export_edf(&fx.night, &o, OUT_DIR "/full.edf", NULL) == NP_ERR_IO ? 0 : 21);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(count_prefixed("full.edf"), 0);
+	free_night(&fx);
+}
+
 static void test_csv(void **state)
 {
 	(void)state;
@@ -371,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_edf_irregular_is_resampled),
 		cmocka_unit_test(test_edf_body_frame),
 		cmocka_unit_test(test_edf_failure_leaves_nothing),
+		cmocka_unit_test(test_edf_short_write_is_an_error),
 		cmocka_unit_test(test_csv),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -1,13 +1,16 @@
 /* Night and trend pictures: render PNG, SVG and PDF and check what the files hold. */
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -193,6 +196,34 @@ static void test_bad_input_leaves_nothing(void **state)
 	assert_int_equal(np_plot_trend_render(&row, 0, 0, OUT_DIR "/t.png"), NP_ERR_ARG);
 }
 
+/* Cairo ignores failed writes: a full disk (here the file size limit) used to give
+ * NP_OK and a cut-short image under the final name. One format per child process. */
+static void test_short_write_is_an_error(void **state)
+{
+	(void)state;
+	static const char *const paths[] = { OUT_DIR "/full.png", OUT_DIR "/full.svg",
+					     OUT_DIR "/full.pdf" };
+	struct night_fixture f;
+	make_night(&f, 0);
+	for (size_t i = 0; i < 3; i++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct rlimit rl = { 2048, 2048 };
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+				_exit(20);
+			_exit(np_plot_night_render(&f.p, paths[i]) == NP_ERR_IO ? 0 : 21);
+		}
+		int st;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+		assert_int_equal(access(paths[i], F_OK), -1);
+	}
+}
+
 static void test_trend(void **state)
 {
 	(void)state;
@@ -234,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_night_pdf),
 		cmocka_unit_test(test_night_sparse),
 		cmocka_unit_test(test_bad_input_leaves_nothing),
+		cmocka_unit_test(test_short_write_is_an_error),
 		cmocka_unit_test(test_trend),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
