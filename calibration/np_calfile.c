@@ -11,12 +11,37 @@
 
 #define FORMAT_TAG "nightpose-calibration"
 
-static cJSON *vec_json(const float *v, int n)
+double np_json_round(double v, int decimals)
+{
+	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+
+	if (!isfinite(v) || decimals < 0 || decimals > 6)
+		return v;
+	double x = v * scale[decimals];
+	/* Beyond 2^53 a double holds no fraction to round away. */
+	if (fabs(x) >= 9007199254740992.0)
+		return v;
+	/* An integer divided by a power of ten: the double nearest the decimal value. */
+	return round(x) / scale[decimals];
+}
+
+cJSON *np_json_add_number(cJSON *o, const char *name, double v, int decimals)
+{
+	return cJSON_AddNumberToObject(o, name, np_json_round(v, decimals));
+}
+
+/* Unrounded where the values are read back (rotation); rounded for display. */
+static cJSON *vec_json_rounded(const float *v, int n, int decimals)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (int i = 0; a && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v[i]));
+		cJSON_AddItemToArray(a, cJSON_CreateNumber(np_json_round((double)v[i], decimals)));
 	return a;
+}
+
+static cJSON *vec_json(const float *v, int n)
+{
+	return vec_json_rounded(v, n, -1);
 }
 
 static cJSON *mat_json(const struct np_mat3 *m)
@@ -31,11 +56,11 @@ static cJSON *window_json(const struct np_cal_window_rec *w)
 {
 	cJSON *o = cJSON_CreateObject();
 	float mean[3] = { w->mean_g.x, w->mean_g.y, w->mean_g.z };
-	cJSON_AddNumberToObject(o, "start_s", w->start_s);
-	cJSON_AddNumberToObject(o, "end_s", w->end_s);
+	np_json_add_number(o, "start_s", w->start_s, NP_JSON_S);
+	np_json_add_number(o, "end_s", w->end_s, NP_JSON_S);
 	cJSON_AddNumberToObject(o, "samples", (double)w->samples);
 	cJSON_AddItemToObject(o, "mean_g", vec_json(mean, 3));
-	cJSON_AddNumberToObject(o, "sd_mg", (double)w->sd_mg);
+	np_json_add_number(o, "sd_mg", (double)w->sd_mg, NP_JSON_MG);
 	return o;
 }
 
@@ -46,11 +71,11 @@ cJSON *np_calfile_autocal_json(const struct np_autocal *a)
 		return NULL;
 	cJSON_AddStringToObject(ac, "status", np_autocal_status_text(a->status));
 	cJSON_AddBoolToObject(ac, "applied", a->applied);
-	cJSON_AddItemToObject(ac, "offset_g", vec_json(a->offset_g, 3));
-	cJSON_AddItemToObject(ac, "scale", vec_json(a->scale, 3));
+	cJSON_AddItemToObject(ac, "offset_g", vec_json_rounded(a->offset_g, 3, NP_JSON_G));
+	cJSON_AddItemToObject(ac, "scale", vec_json_rounded(a->scale, 3, NP_JSON_G));
 	if (np_autocal_has_error(a)) {
-		cJSON_AddNumberToObject(ac, "error_before_mg", (double)a->err_before_mg);
-		cJSON_AddNumberToObject(ac, "error_after_mg", (double)a->err_after_mg);
+		np_json_add_number(ac, "error_before_mg", (double)a->err_before_mg, NP_JSON_MG);
+		np_json_add_number(ac, "error_after_mg", (double)a->err_after_mg, NP_JSON_MG);
 	} else {
 		cJSON_AddNullToObject(ac, "error_before_mg");
 		cJSON_AddNullToObject(ac, "error_after_mg");
@@ -75,14 +100,15 @@ int np_calfile_to_json(const struct np_calfile *c, char **text)
 	cJSON_AddItemToObject(win, "supine", window_json(&c->supine));
 	cJSON_AddItemToObject(win, "left", window_json(&c->left));
 	cJSON *q = cJSON_AddObjectToObject(root, "quality");
-	cJSON_AddNumberToObject(q, "stillness_sd_mg", (double)fmaxf(c->supine.sd_mg, c->left.sd_mg));
-	cJSON_AddNumberToObject(q, "angle_deg", (double)c->chest.angle_deg);
+	np_json_add_number(q, "stillness_sd_mg", (double)fmaxf(c->supine.sd_mg, c->left.sd_mg),
+			   NP_JSON_MG);
+	np_json_add_number(q, "angle_deg", (double)c->chest.angle_deg, NP_JSON_DEG);
 	cJSON_AddNumberToObject(q, "orthogonality_residual", (double)c->chest.ortho_residual);
 	cJSON_AddItemToObject(root, "autocal", np_calfile_autocal_json(&c->autocal));
 	if (c->has_second) {
 		cJSON *s = cJSON_AddObjectToObject(root, "second_sensor");
 		cJSON_AddItemToObject(s, "rotation", mat_json(&c->second.r));
-		cJSON_AddNumberToObject(s, "angle_deg", (double)c->second.angle_deg);
+		np_json_add_number(s, "angle_deg", (double)c->second.angle_deg, NP_JSON_DEG);
 	}
 	*text = cJSON_Print(root);
 	cJSON_Delete(root);

@@ -84,6 +84,36 @@ int np_cli_choice(const char *s, const char *const *choices);
  */
 int np_cli_recording_error(const char *path, int err);
 
+/*
+ * Temporary files removed when SIGINT or SIGTERM ends the program (Ctrl-C during
+ * a long export, import or simulate): the outputs appear whole or not at all, and
+ * nothing named "*.tmp-XXXXXX" is left behind. np_cli_cleanup_on_signals() (main.c)
+ * installs the handler: it unlinks the names tracked at that moment and ends the
+ * process by the same signal (the shell sees status 128 + signo). A command that
+ * handles these signals itself (record) installs its own handler meanwhile.
+ *
+ * np_cli_tmp_track() copies the name into static storage (no allocation, so the
+ * handler only calls unlink()); a name that does not fit is not tracked.
+ * np_cli_tmp_forget_all() once the writer has renamed or removed its file.
+ * np_cli_tmp_watch: hand it to the library writers (np_tmp_watch) to track theirs.
+ */
+struct np_tmp_watch;
+extern const struct np_tmp_watch np_cli_tmp_watch;
+void np_cli_cleanup_on_signals(void);
+void np_cli_tmp_track(const char *tmp_path); /* NULL: nothing to track */
+void np_cli_tmp_forget_all(void);
+
+/*
+ * Around a library writer that takes np_cli_tmp_watch: np_cli_tmp_hold(out) holds
+ * SIGINT and SIGTERM until the watch has tracked the temporary name (so a signal
+ * in the instant after its creation cannot leave it behind), np_cli_tmp_done()
+ * after the call forgets the names and lets any held signal in. Nothing is held for
+ * an output into a device or FIFO: the writer may write there directly, with no
+ * temporary file to wait for, and a blocked write must stay interruptible.
+ */
+void np_cli_tmp_hold(const char *out_path);
+void np_cli_tmp_done(void);
+
 /* The command table (main.c). */
 const struct np_cli_cmd *np_cli_find(const char *name);
 

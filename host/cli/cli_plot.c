@@ -39,6 +39,13 @@ static bool in_gap(const struct np_night *night, double t)
 int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 		      const struct np_report *rep, const char *path)
 {
+	if (!(rep->span_s > 0)) {
+		/* One sample, or none: a timeline needs a time axis. */
+		size_t n = night->sensor[0].n;
+		np_cli_error(path, "not drawn: the recording spans no time (%zu sample%s)", n,
+			     n == 1 ? "" : "s");
+		return NP_EXIT_USAGE;
+	}
 	struct np_plot_night p = {0};
 	size_t n_alerts = np_cli_count_alerts(night);
 	struct np_plot_span *spans = malloc((rep->n_episodes + 1) * sizeof *spans);
@@ -84,7 +91,10 @@ int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 	p.avoid_mask = rep->avoid_mask;
 	if (rep->n_longest_avoid > 0)
 		p.longest_avoid_s = rep->longest_avoid[0].end_s - rep->longest_avoid[0].start_s;
+	p.watch = &np_cli_tmp_watch;
+	np_cli_tmp_hold(path);
 	rc = np_plot_night_render(&p, path);
+	np_cli_tmp_done();
 out:
 	free(spans);
 	free(gaps);

@@ -1,10 +1,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "np_err.h"
@@ -54,25 +56,141 @@ int np_cli_usage_error(const struct np_cli_cmd *cmd, const char *fmt, ...)
 	return NP_EXIT_USAGE;
 }
 
+/*
+ * The temporary files being written right now: one at a time in practice (the
+ * commands write their outputs one after the other), a few slots to spare. Fixed
+ * storage: the signal handler must not touch the heap or stdio.
+ */
+#define TMP_SLOTS 4
+#define TMP_PATH_MAX 4096
+static char tmp_paths[TMP_SLOTS][TMP_PATH_MAX];
+static volatile sig_atomic_t tmp_used[TMP_SLOTS];
+
+/* The table changes with SIGINT and SIGTERM blocked: the handler never sees half a name. */
+static void block_exit_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void np_cli_tmp_track(const char *tmp_path)
+{
+	size_t n = tmp_path ? strlen(tmp_path) : TMP_PATH_MAX;
+	if (n >= TMP_PATH_MAX)
+		return;
+	sigset_t old;
+	block_exit_signals(&old);
+	for (size_t i = 0; i < TMP_SLOTS; i++) {
+		if (!tmp_used[i]) {
+			memcpy(tmp_paths[i], tmp_path, n + 1);
+			tmp_used[i] = 1;
+			break;
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void np_cli_tmp_forget_all(void)
+{
+	sigset_t old;
+	block_exit_signals(&old);
+	for (size_t i = 0; i < TMP_SLOTS; i++)
+		tmp_used[i] = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static sigset_t held_mask; /* the mask to restore when holding */
+static bool holding;
+
+void np_cli_tmp_hold(const char *out_path)
+{
+	if (holding || np_outfile_is_special(out_path))
+		return;
+	block_exit_signals(&held_mask);
+	holding = true;
+}
+
+static void release_hold(void)
+{
+	if (holding) {
+		holding = false;
+		sigprocmask(SIG_SETMASK, &held_mask, NULL);
+	}
+}
+
+void np_cli_tmp_done(void)
+{
+	np_cli_tmp_forget_all();
+	release_hold();
+}
+
+static void watch_created(void *ctx, const char *tmp_path)
+{
+	(void)ctx;
+	np_cli_tmp_track(tmp_path);
+	release_hold();
+}
+
+const struct np_tmp_watch np_cli_tmp_watch = { .created = watch_created, .ctx = NULL };
+
+/* Only async-signal-safe calls: unlink, sigaction, sigprocmask, raise, _exit. */
+static void remove_tmp_and_die(int sig)
+{
+	for (size_t i = 0; i < TMP_SLOTS; i++)
+		if (tmp_used[i])
+			unlink(tmp_paths[i]);
+	/* Die of the signal itself, so a shell loop running us stops too. */
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+void np_cli_cleanup_on_signals(void)
+{
+	struct sigaction sa = { .sa_handler = remove_tmp_and_die };
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 int np_cli_write_output(const char *path, int (*write)(FILE *f, const void *arg), const void *arg)
 {
 	struct np_outfile of;
-	int rc = np_outfile_open(&of, path);
 
-	if (rc != NP_OK)
+	/* Created and tracked with the exit signals held: no moment when it is untracked. */
+	np_cli_tmp_hold(path);
+	int rc = np_outfile_open(&of, path);
+	if (rc != NP_OK) {
+		np_cli_tmp_done();
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	}
+	watch_created(NULL, of.tmp_path);
 	errno = 0;
 	if (write(of.fp, arg) != NP_OK) {
 		/* Say why when the system said (disk full, file too large). */
 		int e = errno;
 		np_outfile_abort(&of);
+		np_cli_tmp_done();
 		if (e != 0)
 			np_cli_error(path, "write failed: %s", strerror(e));
 		else
 			np_cli_error(path, "write failed");
 		return NP_EXIT_FAILURE;
 	}
-	if ((rc = np_outfile_commit(&of)) != NP_OK)
+	rc = np_outfile_commit(&of);
+	np_cli_tmp_done();
+	if (rc != NP_OK)
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
 	return NP_EXIT_OK;
 }
@@ -166,7 +284,7 @@ int np_cli_recording_error(const char *path, int err)
 	case NP_ERR_FORMAT:
 		if (stat(path, &st) == 0 && st.st_size == 0)
 			np_cli_error(path, "empty file");
-		else if (np_rec_reader_version_seen(path) != 0)
+		else if (np_rec_reader_magic_seen(path))
 			np_cli_error(path, "damaged recording header");
 		else
 			np_cli_error(path, "not a nightpose recording");

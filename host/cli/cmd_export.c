@@ -62,7 +62,11 @@ static int write_csv(const struct np_night *night, const struct np_export_opts *
 static int write_edf(const struct np_night *night, const struct np_export_opts *o, const char *path)
 {
 	struct np_export_info info;
-	int rc = np_export_edf(night, o, path, &info);
+	struct np_export_opts ow = *o;
+	ow.watch = &np_cli_tmp_watch;
+	np_cli_tmp_hold(path);
+	int rc = np_export_edf(night, &ow, path, &info);
+	np_cli_tmp_done();
 	if (rc == NP_ERR_RANGE) {
 		np_cli_error(path, "too many annotations for EDF+ (%zu in %zu data records)",
 			     info.annotations, info.records);

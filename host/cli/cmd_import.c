@@ -182,7 +182,9 @@ static int run(int argc, char **argv)
 	int rc = np_import_file(a.fmt, a.input, a.labels, &a.o, &d, &err);
 	if (rc != NP_OK)
 		return report_error(&err, rc);
-	rc = np_rec_data_write(&d, a.output);
+	np_cli_tmp_hold(a.output);
+	rc = np_rec_data_write_watched(&d, a.output, &np_cli_tmp_watch);
+	np_cli_tmp_done();
 	int e = errno;
 	np_rec_data_free(&d);
 	errno = e;

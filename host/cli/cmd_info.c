@@ -217,7 +217,7 @@ static cJSON *json_of(const char *path, const struct np_night *n, const struct s
 	cJSON_AddNumberToObject(dev, "protocol_version", h->protocol_version);
 	cJSON_AddStringToObject(dev, "sensor_model", model_name(h->sensor_model));
 	cJSON_AddNumberToObject(dev, "range_g", h->range_g);
-	cJSON_AddNumberToObject(dev, "rate_hz", h->rate_millihz / 1000.0);
+	np_json_add_number(dev, "rate_hz", h->rate_millihz / 1000.0, NP_JSON_HZ);
 	cJSON_AddNumberToObject(dev, "lsb_per_g", h->lsb_per_g);
 	cJSON_AddNumberToObject(dev, "tick_hz", h->tick_hz);
 	cJSON_AddStringToObject(dev, "reset_reason", reset_name(h->reset_reason));
@@ -229,7 +229,7 @@ static cJSON *json_of(const char *path, const struct np_night *n, const struct s
 		cJSON_AddStringToObject(o, "start_utc", start);
 	else
 		cJSON_AddNullToObject(o, "start_utc");
-	cJSON_AddNumberToObject(o, "duration_s", n->duration_s);
+	np_json_add_number(o, "duration_s", n->duration_s, NP_JSON_S);
 	sens = cJSON_AddArrayToObject(o, "sensors");
 	for (unsigned i = 0; i < n->sensor_count; i++) {
 		cJSON *x = cJSON_CreateObject();
@@ -242,7 +242,7 @@ static cJSON *json_of(const char *path, const struct np_night *n, const struct s
 	}
 	gaps = cJSON_AddObjectToObject(o, "gaps");
 	cJSON_AddNumberToObject(gaps, "count", (double)n->n_gaps);
-	cJSON_AddNumberToObject(gaps, "total_s", s->gap_s);
+	np_json_add_number(gaps, "total_s", s->gap_s, NP_JSON_S);
 	frames = cJSON_AddObjectToObject(o, "frames");
 	cJSON_AddNumberToObject(frames, "records", (double)st->records);
 	cJSON_AddNumberToObject(frames, "lost", st->device.frames_missed);
@@ -260,7 +260,7 @@ static cJSON *json_of(const char *path, const struct np_night *n, const struct s
 
 		cJSON_AddStringToObject(x, "label", s->labels[k].name);
 		cJSON_AddNumberToObject(x, "count", s->labels[k].count);
-		cJSON_AddNumberToObject(x, "total_s", s->labels[k].seconds);
+		np_json_add_number(x, "total_s", s->labels[k].seconds, NP_JSON_S);
 		cJSON_AddItemToArray(labels, x);
 	}
 	cJSON_AddNumberToObject(o, "events", (double)n->n_events);

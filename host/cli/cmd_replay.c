@@ -192,7 +192,7 @@ static int run(int argc, char **argv)
 	errno = 0;
 	int rc = np_transport_file_open(&c.t, path, speed, &h);
 	if (rc != NP_OK)
-		return np_cli_fail(path, rc, rc == NP_ERR_NOMEM ? NP_EXIT_FAILURE : NP_EXIT_USAGE);
+		return np_cli_recording_error(path, rc);
 	c.start_utc_ms = h.created_utc_ms;
 	c.alert_ms = malloc(MAX_ALERTS_COMPARED * sizeof *c.alert_ms);
 	if (!c.alert_ms) {

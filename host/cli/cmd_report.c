@@ -31,7 +31,8 @@ static const char usage[] =
 	"                          (position timeline, share per position, movement)\n"
 	"  -h, --help              this help\n"
 	"\n"
-	"exit codes: 0 ok, 1 write failure, 2 bad usage, bad recording or calibration\n";
+	"exit codes: 0 ok, 1 write failure, 2 bad usage, bad recording or calibration,\n"
+	"or --plot of a recording that spans no time (the report is printed all the same)\n";
 
 static int run(int argc, char **argv);
 
@@ -74,20 +75,22 @@ static int run(int argc, char **argv)
 	if (rc != NP_EXIT_OK)
 		return rc;
 	rc = np_report_build(&night, &ep, &o.rcfg, &rep);
-	int plot_rc = NP_EXIT_OK;
-	if (rc == NP_OK && o.plot_path)
-		plot_rc = np_cli_plot_night(&night, &ep, &rep, o.plot_path);
+	if (rc != NP_OK) {
+		rc = np_cli_fail(path, rc, NP_EXIT_FAILURE);
+		goto out;
+	}
+	/* The report first: a plot that cannot be drawn (a recording that spans no
+	   time, a full disk) does not cost the summary; the exit code tells. */
+	rc = o.json ? np_report_write_json(&rep, stdout) : np_report_write_text(&rep, stdout);
+	if (rc != NP_OK) {
+		rc = np_cli_fail("standard output", rc, NP_EXIT_FAILURE);
+		goto out;
+	}
+	fflush(stdout);
+	rc = o.plot_path ? np_cli_plot_night(&night, &ep, &rep, o.plot_path) : NP_EXIT_OK;
+out:
+	np_report_free(&rep);
 	np_epochs_free(&ep);
 	np_night_free(&night);
-	if (rc != NP_OK)
-		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
-	if (plot_rc != NP_EXIT_OK) {
-		np_report_free(&rep);
-		return plot_rc;
-	}
-	rc = o.json ? np_report_write_json(&rep, stdout) : np_report_write_text(&rep, stdout);
-	np_report_free(&rep);
-	if (rc != NP_OK)
-		return np_cli_fail("standard output", rc, NP_EXIT_FAILURE);
-	return NP_EXIT_OK;
+	return rc;
 }

@@ -143,23 +143,24 @@ static int write_json(const struct night_row *rows, size_t n, unsigned avoid_mas
 		if (r->start_utc_s > 0) {
 			fmt_start(a, sizeof a, r->start_utc_s);
 			cJSON_AddStringToObject(o, "start_local", a);
-			cJSON_AddNumberToObject(o, "start_utc_s", r->start_utc_s);
+			np_json_add_number(o, "start_utc_s", r->start_utc_s, NP_JSON_S);
 		} else {
 			cJSON_AddNullToObject(o, "start_local");
 			cJSON_AddNullToObject(o, "start_utc_s");
 		}
-		cJSON_AddNumberToObject(o, "span_s", r->span_s);
-		cJSON_AddNumberToObject(o, "lying_s", r->lying_s);
+		np_json_add_number(o, "span_s", r->span_s, NP_JSON_S);
+		np_json_add_number(o, "lying_s", r->lying_s, NP_JSON_S);
 		cJSON *tp = cJSON_AddObjectToObject(o, "time_s");
 		for (int p = 0; tp && p < NP_POS_COUNT; p++)
-			cJSON_AddNumberToObject(tp, np_position_name((enum np_position)p), r->time_s[p]);
+			np_json_add_number(tp, np_position_name((enum np_position)p), r->time_s[p],
+					   NP_JSON_S);
 		cJSON *av = cJSON_AddObjectToObject(o, "avoid");
 		if (av) {
 			cJSON_AddItemToObject(av, "positions", np_report_avoid_json(avoid_mask));
-			cJSON_AddNumberToObject(av, "time_s", r->avoid_s);
-			cJSON_AddNumberToObject(av, "fraction_of_lying",
-						r->lying_s > 0 ? r->avoid_s / r->lying_s : 0.0);
-			cJSON_AddNumberToObject(av, "longest_s", r->longest_avoid_s);
+			np_json_add_number(av, "time_s", r->avoid_s, NP_JSON_S);
+			np_json_add_number(av, "fraction_of_lying",
+					   r->lying_s > 0 ? r->avoid_s / r->lying_s : 0.0, NP_JSON_FRAC);
+			np_json_add_number(av, "longest_s", r->longest_avoid_s, NP_JSON_S);
 		}
 		cJSON_AddNumberToObject(o, "position_changes", (double)r->changes);
 		cJSON_AddNumberToObject(o, "alerts", (double)r->alerts);
@@ -181,7 +182,9 @@ static int plot(const struct night_row *rows, size_t n, unsigned avoid_mask, con
 		pr[i].avoid_s = rows[i].avoid_s;
 		memcpy(pr[i].time_s, rows[i].time_s, sizeof pr[i].time_s);
 	}
-	int rc = np_plot_trend_render(pr, n, avoid_mask, path);
+	np_cli_tmp_hold(path);
+	int rc = np_plot_trend_render_watched(pr, n, avoid_mask, path, &np_cli_tmp_watch);
+	np_cli_tmp_done();
 	free(pr);
 	if (rc != NP_OK)
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);

@@ -85,6 +85,8 @@ int main(int argc, char **argv)
 	   disk, so the command reports it and removes its temporary file, rather than
 	   die of SIGXFSZ and leave the file behind. */
 	signal(SIGXFSZ, SIG_IGN);
+	/* Ctrl-C or SIGTERM during a long write removes the temporary file (cli_util.c). */
+	np_cli_cleanup_on_signals();
 	int rc = cmd->run(argc - 1, argv + 1);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "nightpose: standard output: write failed\n");

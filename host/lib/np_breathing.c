@@ -7,6 +7,7 @@
 
 #include <kissfft/kiss_fftr.h>
 
+#include "np_calfile.h"
 #include "np_err.h"
 
 /*
@@ -651,16 +652,16 @@ cJSON *np_breathing_to_json(const struct np_breathing_est est[NP_POS_COUNT])
 		}
 		cJSON_AddStringToObject(b, "status", np_breathing_status_text(e->status));
 		if (e->status == NP_BREATH_OK) {
-			cJSON_AddNumberToObject(b, "rate_per_min", round(e->rate_bpm * 100) / 100);
-			cJSON_AddNumberToObject(b, "min_per_min", round(e->rate_lo_bpm * 100) / 100);
-			cJSON_AddNumberToObject(b, "max_per_min", round(e->rate_hi_bpm * 100) / 100);
+			np_json_add_number(b, "rate_per_min", e->rate_bpm, NP_JSON_RATE);
+			np_json_add_number(b, "min_per_min", e->rate_lo_bpm, NP_JSON_RATE);
+			np_json_add_number(b, "max_per_min", e->rate_hi_bpm, NP_JSON_RATE);
 		} else {
 			cJSON_AddNullToObject(b, "rate_per_min");
 		}
 		cJSON_AddNumberToObject(b, "episodes", e->episodes);
-		cJSON_AddNumberToObject(b, "quality", round(e->quality * 1000) / 1000);
-		cJSON_AddNumberToObject(b, "snr_db", round(e->snr_db * 10) / 10);
-		cJSON_AddNumberToObject(b, "still_s", e->still_s);
+		np_json_add_number(b, "quality", e->quality, NP_JSON_FRAC);
+		np_json_add_number(b, "snr_db", e->snr_db, NP_JSON_DB);
+		np_json_add_number(b, "still_s", e->still_s, NP_JSON_S);
 		cJSON_AddNumberToObject(b, "segments", e->segments);
 	}
 	return o;
@@ -677,16 +678,16 @@ static cJSON *add_span_json(cJSON *a, double start_s, double end_s, enum np_posi
 		cJSON_Delete(a);
 		return NULL;
 	}
-	cJSON_AddNumberToObject(o, "start_s", start_s);
-	cJSON_AddNumberToObject(o, "end_s", end_s);
+	np_json_add_number(o, "start_s", start_s, NP_JSON_S);
+	np_json_add_number(o, "end_s", end_s, NP_JSON_S);
 	cJSON_AddStringToObject(o, "position", np_position_name(p));
 	cJSON_AddStringToObject(o, "status", np_breathing_status_text(e->status));
 	if (e->status == NP_BREATH_OK)
-		cJSON_AddNumberToObject(o, "rate_per_min", round(e->rate_bpm * 100) / 100);
+		np_json_add_number(o, "rate_per_min", e->rate_bpm, NP_JSON_RATE);
 	else
 		cJSON_AddNullToObject(o, "rate_per_min");
-	cJSON_AddNumberToObject(o, "quality", round(e->quality * 1000) / 1000);
-	cJSON_AddNumberToObject(o, "still_s", e->still_s);
+	np_json_add_number(o, "quality", e->quality, NP_JSON_FRAC);
+	np_json_add_number(o, "still_s", e->still_s, NP_JSON_S);
 	return o;
 }
 
@@ -711,7 +712,7 @@ cJSON *np_breathing_windows_to_json(const struct np_breathing_window *w, size_t 
 		cJSON *o = add_span_json(a, e->start_s, e->end_s, w[i].position, e);
 		if (!o)
 			return NULL;
-		cJSON_AddNumberToObject(o, "moving_s", e->moving_s);
+		np_json_add_number(o, "moving_s", e->moving_s, NP_JSON_S);
 	}
 	return a;
 }

@@ -555,6 +555,7 @@ int np_export_edf(const struct np_night *n, const struct np_export_opts *o, cons
 		rc = errno == ENOMEM ? NP_ERR_NOMEM : NP_ERR_IO;
 		goto out_anns;
 	}
+	np_tmp_watch_created(o->watch, tmp);
 	int h = edfopen_file_writeonly(tmp, EDFLIB_FILETYPE_EDFPLUS, (int)p.n_sensors * 3 + 1);
 	if (h < 0) {
 		rc = h == EDFLIB_MALLOC_ERROR ? NP_ERR_NOMEM : NP_ERR_IO;

@@ -53,6 +53,12 @@ static char *make_tmp(const char *path, int *fd)
 	return NULL;
 }
 
+void np_tmp_watch_created(const struct np_tmp_watch *w, const char *tmp_path)
+{
+	if (w && w->created && tmp_path)
+		w->created(w->ctx, tmp_path);
+}
+
 static void release(struct np_outfile *o)
 {
 	free(o->path);

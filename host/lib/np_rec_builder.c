@@ -236,6 +236,11 @@ int np_rec_builder_commit(struct np_rec_builder *b)
 	return rc2;
 }
 
+const char *np_rec_builder_tmp_path(const struct np_rec_builder *b)
+{
+	return b ? np_rec_writer_tmp_path(b->w) : NULL;
+}
+
 void np_rec_builder_abort(struct np_rec_builder *b)
 {
 	if (!b)

@@ -115,6 +115,12 @@ static int write_all(struct np_rec_builder *b, const struct np_rec_data *d,
 
 int np_rec_data_write(const struct np_rec_data *d, const char *path)
 {
+	return np_rec_data_write_watched(d, path, NULL);
+}
+
+int np_rec_data_write_watched(const struct np_rec_data *d, const char *path,
+			      const struct np_tmp_watch *watch)
+{
 	const struct np_annotation **ann = NULL;
 	struct np_rec_builder *b = NULL;
 	int rc;
@@ -129,6 +135,7 @@ int np_rec_data_write(const struct np_rec_data *d, const char *path)
 	}
 	rc = np_rec_builder_open(&b, path, &d->header);
 	if (rc == NP_OK) {
+		np_tmp_watch_created(watch, np_rec_builder_tmp_path(b));
 		rc = write_all(b, d, ann);
 		if (rc == NP_OK)
 			rc = np_rec_builder_commit(b);

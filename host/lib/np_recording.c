@@ -301,6 +301,11 @@ int np_rec_writer_open(struct np_rec_writer **wp, const char *path, const struct
 	return NP_OK;
 }
 
+const char *np_rec_writer_tmp_path(const struct np_rec_writer *w)
+{
+	return w && !w->renamed && !w->direct ? w->tmp_path : NULL;
+}
+
 int np_rec_writer_append(struct np_rec_writer *w, uint32_t host_ms, uint8_t origin,
 			 const struct np_frame *f)
 {
@@ -544,20 +549,20 @@ int np_rec_reader_open_mem(struct np_rec_reader **rp, const uint8_t *data, size_
 	return reader_start(r, rp, h);
 }
 
-uint16_t np_rec_reader_version_seen(const char *path)
+/* Read the fixed prefix of path into buf; true when it is whole and starts with the magic. */
+static bool probe_prefix(const char *path, uint8_t buf[HDR_PROBE_LEN])
 {
-	uint8_t buf[HDR_PROBE_LEN];
 	size_t got = 0;
 	ssize_t n;
 	int fd;
 
 	if (!path)
-		return 0;
+		return false;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	while (got < sizeof buf) {
-		n = read(fd, buf + got, sizeof buf - got);
+		return false;
+	while (got < HDR_PROBE_LEN) {
+		n = read(fd, buf + got, HDR_PROBE_LEN - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -565,9 +570,21 @@ uint16_t np_rec_reader_version_seen(const char *path)
 		got += (size_t)n;
 	}
 	close(fd);
-	if (got < HDR_PROBE_LEN || memcmp(buf, NP_REC_MAGIC, NP_REC_MAGIC_LEN) != 0)
-		return 0;
-	return np_get_le16(buf + HDR_VERSION);
+	return got == HDR_PROBE_LEN && memcmp(buf, NP_REC_MAGIC, NP_REC_MAGIC_LEN) == 0;
+}
+
+uint16_t np_rec_reader_version_seen(const char *path)
+{
+	uint8_t buf[HDR_PROBE_LEN];
+
+	return probe_prefix(path, buf) ? np_get_le16(buf + HDR_VERSION) : 0;
+}
+
+bool np_rec_reader_magic_seen(const char *path)
+{
+	uint8_t buf[HDR_PROBE_LEN];
+
+	return probe_prefix(path, buf);
 }
 
 /* Check one record (r->rec[0..fill), delimiter excluded). */

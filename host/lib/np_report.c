@@ -59,6 +59,17 @@ static void keep_longest(struct np_report *r, const struct np_episode *e)
 		r->n_longest_avoid++;
 }
 
+/*
+ * The time an interval [start_s, end_s) counts for in the report: up to the
+ * recording's end. np_epochs_compute() keeps its full length for an epoch whose
+ * only sample lies at the very end (a one-sample recording has a span of 0 and one
+ * 30-s epoch), and the epochs CSV says so; the sums per position stay within the span.
+ */
+static double clipped_end(double start_s, double end_s, double span_s)
+{
+	return fmax(start_s, fmin(end_s, span_s));
+}
+
 int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 		    const struct np_report_cfg *cfg, struct np_report *r)
 {
@@ -76,7 +87,7 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 	double move_sum = 0;
 	for (size_t k = 0; k < ep->n; k++) {
 		const struct np_epoch *e = &ep->v[k];
-		double len = e->end_s - e->start_s;
+		double len = clipped_end(e->start_s, e->end_s, r->span_s) - e->start_s;
 		r->time_s[e->position] += len;
 		if (is_lying(e->position)) {
 			r->lying_s += len;
@@ -107,6 +118,9 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 	int rc = np_episodes_build(ep, &cfg->posture, &r->episodes, &r->n_episodes);
 	if (rc != NP_OK)
 		return rc;
+	for (size_t i = 0; i < r->n_episodes; i++)
+		r->episodes[i].end_s = clipped_end(r->episodes[i].start_s, r->episodes[i].end_s,
+						   r->span_s);
 	enum np_position prev = NP_POS_UNKNOWN;
 	for (size_t i = 0; i < r->n_episodes; i++) {
 		const struct np_episode *e = &r->episodes[i];
@@ -310,8 +324,8 @@ static cJSON *episode_json(const struct np_report *r, const struct np_episode *e
 	char clk[48];
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "position", np_position_name(e->position));
-	cJSON_AddNumberToObject(o, "start_s", e->start_s);
-	cJSON_AddNumberToObject(o, "end_s", e->end_s);
+	np_json_add_number(o, "start_s", e->start_s, NP_JSON_S);
+	np_json_add_number(o, "end_s", e->end_s, NP_JSON_S);
 	clock_text(r, e->start_s, clk, sizeof clk);
 	cJSON_AddStringToObject(o, "start_clock", clk);
 	return o;
@@ -326,45 +340,46 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	clock_text(r, 0, clk, sizeof clk);
 	cJSON_AddStringToObject(o, "start_clock", clk);
 	if (r->start_utc_s > 0)
-		cJSON_AddNumberToObject(o, "start_utc_s", r->start_utc_s);
+		np_json_add_number(o, "start_utc_s", r->start_utc_s, NP_JSON_S);
 	else
 		cJSON_AddNullToObject(o, "start_utc_s");
-	cJSON_AddNumberToObject(o, "span_s", r->span_s);
-	cJSON_AddNumberToObject(o, "epoch_s", r->epoch_s);
+	np_json_add_number(o, "span_s", r->span_s, NP_JSON_S);
+	np_json_add_number(o, "epoch_s", r->epoch_s, NP_JSON_S);
 	cJSON_AddStringToObject(o, "mounting", r->calibrated ? "calibration" : "default");
 	cJSON_AddItemToObject(o, "autocalibration", np_calfile_autocal_json(&r->autocal));
-	cJSON_AddNumberToObject(o, "lying_s", r->lying_s);
+	np_json_add_number(o, "lying_s", r->lying_s, NP_JSON_S);
 	cJSON *tp = cJSON_AddObjectToObject(o, "time_s");
 	for (unsigned p = 0; p < NP_POS_COUNT; p++)
-		cJSON_AddNumberToObject(tp, np_position_name((enum np_position)p), r->time_s[p]);
+		np_json_add_number(tp, np_position_name((enum np_position)p), r->time_s[p],
+				   NP_JSON_S);
 	cJSON *av = cJSON_AddObjectToObject(o, "avoid");
 	cJSON_AddItemToObject(av, "positions", np_report_avoid_json(r->avoid_mask));
-	cJSON_AddNumberToObject(av, "time_s", r->avoid_s);
+	np_json_add_number(av, "time_s", r->avoid_s, NP_JSON_S);
 	cJSON_AddNumberToObject(av, "episodes", (double)r->avoid_episodes);
-	cJSON_AddNumberToObject(av, "episode_time_s", r->avoid_episode_s);
+	np_json_add_number(av, "episode_time_s", r->avoid_episode_s, NP_JSON_S);
 	cJSON *lg = cJSON_AddArrayToObject(av, "longest");
 	for (size_t i = 0; i < r->n_longest_avoid; i++)
 		cJSON_AddItemToArray(lg, episode_json(r, &r->longest_avoid[i]));
 	if (r->has_longest)
 		cJSON_AddItemToObject(o, "longest_episode", episode_json(r, &r->longest));
 	cJSON_AddNumberToObject(o, "position_changes", (double)r->changes);
-	cJSON_AddNumberToObject(o, "changes_per_hour", r->changes_per_hour);
+	np_json_add_number(o, "changes_per_hour", r->changes_per_hour, NP_JSON_RATE);
 	cJSON *mv = cJSON_AddObjectToObject(o, "movement");
-	cJSON_AddNumberToObject(mv, "mean_mg", r->movement_mg);
-	cJSON_AddNumberToObject(mv, "restless_fraction", r->restless_fraction);
+	np_json_add_number(mv, "mean_mg", r->movement_mg, NP_JSON_MG);
+	np_json_add_number(mv, "restless_fraction", r->restless_fraction, NP_JSON_FRAC);
 	cJSON *q = cJSON_AddObjectToObject(o, "quality");
 	cJSON_AddNumberToObject(q, "gaps", (double)r->n_gaps);
-	cJSON_AddNumberToObject(q, "gap_s", r->gap_s);
+	np_json_add_number(q, "gap_s", r->gap_s, NP_JSON_S);
 	cJSON_AddNumberToObject(q, "lost_frames", r->lost_frames);
 	cJSON_AddNumberToObject(q, "corrupt_records", (double)r->corrupt_records);
-	cJSON_AddNumberToObject(q, "unknown_s", r->unknown_s);
+	np_json_add_number(q, "unknown_s", r->unknown_s, NP_JSON_S);
 	cJSON *eps = cJSON_AddArrayToObject(o, "episodes");
 	for (size_t i = 0; i < r->n_episodes; i++)
 		cJSON_AddItemToArray(eps, episode_json(r, &r->episodes[i]));
 	if (r->has_labels) {
 		cJSON *lab = cJSON_AddObjectToObject(o, "labels");
 		cJSON_AddNumberToObject(lab, "epochs", r->labelled);
-		cJSON_AddNumberToObject(lab, "agreement", r->labelled ? (double)r->agreed / r->labelled : 0.0);
+		np_json_add_number(lab, "agreement", r->labelled ? (double)r->agreed / r->labelled : 0.0, NP_JSON_FRAC);
 		cJSON *cm = cJSON_AddObjectToObject(lab, "confusion");
 		for (unsigned t = 0; t <= NP_POS_COUNT; t++) {
 			if (t == NP_POS_UNKNOWN)

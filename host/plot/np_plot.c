@@ -101,7 +101,8 @@ static void set_palette(unsigned avoid_mask)
  * device's units: pixels for PNG, points for SVG and PDF, so vector pages keep the
  * PNG's proportions at a printable size (A4 landscape width for PDF).
  */
-static int open_stream(const char *path, char **tmp, PLINT *strm, PLINT *prev)
+static int open_stream(const char *path, const struct np_tmp_watch *watch, char **tmp,
+		       PLINT *strm, PLINT *prev)
 {
 	const char *dev = np_plot_device(path);
 	if (!dev)
@@ -109,6 +110,7 @@ static int open_stream(const char *path, char **tmp, PLINT *strm, PLINT *prev)
 	*tmp = np_outfile_tmp_name(path);
 	if (!*tmp)
 		return NP_ERR_IO;
+	np_tmp_watch_created(watch, *tmp);
 	plgstrm(prev);
 	plmkstrm(strm);
 	plsdev(dev);
@@ -491,7 +493,7 @@ int np_plot_night_render(const struct np_plot_night *p, const char *path)
 		return NP_ERR_ARG;
 	char *tmp;
 	PLINT strm, prev;
-	int rc = open_stream(path, &tmp, &strm, &prev);
+	int rc = open_stream(path, p->watch, &tmp, &strm, &prev);
 	if (rc != NP_OK)
 		return rc;
 	set_palette(p->avoid_mask);
@@ -511,11 +513,18 @@ int np_plot_night_render(const struct np_plot_night *p, const char *path)
 int np_plot_trend_render(const struct np_plot_trend_row *rows, size_t n, unsigned avoid_mask,
 			 const char *path)
 {
+	return np_plot_trend_render_watched(rows, n, avoid_mask, path, NULL);
+}
+
+int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
+				 unsigned avoid_mask, const char *path,
+				 const struct np_tmp_watch *watch)
+{
 	if (!rows || n == 0 || !path)
 		return NP_ERR_ARG;
 	char *tmp;
 	PLINT strm, prev;
-	int rc = open_stream(path, &tmp, &strm, &prev);
+	int rc = open_stream(path, watch, &tmp, &strm, &prev);
 	if (rc != NP_OK)
 		return rc;
 	set_palette(avoid_mask);

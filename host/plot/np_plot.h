@@ -24,6 +24,8 @@ struct np_plot_span {
 	enum np_position position;
 };
 
+struct np_tmp_watch; /* np_outfile.h */
+
 struct np_plot_night {
 	double start_utc_s;                 /* Unix time of t = 0; clock times are local */
 	double duration_s;
@@ -41,6 +43,7 @@ struct np_plot_night {
 	double longest_avoid_s;             /* longest episode in one of them; 0: none */
 	double breathing_bpm[NP_POS_COUNT]; /* per position; 0: no number */
 	const char *breathing_note;         /* shown when no position has a number; may be NULL */
+	const struct np_tmp_watch *watch;   /* told the temporary file's name; may be NULL */
 };
 
 /* Width and height in pixels for PNG; SVG and PDF get the same proportions. */
@@ -70,5 +73,10 @@ struct np_plot_trend_row {
  */
 int np_plot_trend_render(const struct np_plot_trend_row *rows, size_t n, unsigned avoid_mask,
 			 const char *path);
+
+/* The same, telling watch (may be NULL) the temporary file's name. */
+int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
+				 unsigned avoid_mask, const char *path,
+				 const struct np_tmp_watch *watch);
 
 #endif

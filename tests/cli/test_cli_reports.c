@@ -389,6 +389,18 @@ static void report_json_breathing_windows(void **state)
 	assert_true(with_movement > 0);
 }
 
+/* `import csv CSV -o NPR`, then `report NPR --format json`, parsed (cJSON_Delete it). */
+static cJSON *import_and_report_json(struct ctx *c, const char *csv, const char *npr)
+{
+	RUN(c, "import", "csv", csv, "-o", npr);
+	assert_int_equal(c->cli.r.status, 0);
+	RUN(c, "report", npr, "--format", "json");
+	assert_int_equal(c->cli.r.status, 0);
+	cJSON *o = cJSON_Parse(c->cli.r.out);
+	assert_non_null(o);
+	return o;
+}
+
 /*
  * A restless stretch in the middle of a still night: 25 minutes supine breathing at
  * 15 per minute (10 mg, 10 Hz rows), with minutes 10 to 15 full of tossing (swings of
@@ -417,12 +429,7 @@ static void report_json_breathing_windows_restless(void **state)
 	}
 	fx_write(csv, text, len);
 	free(text);
-	RUN(c, "import", "csv", csv, "-o", npr);
-	assert_int_equal(c->cli.r.status, 0);
-	RUN(c, "report", npr, "--format", "json");
-	assert_int_equal(c->cli.r.status, 0);
-	cJSON *o = cJSON_Parse(c->cli.r.out);
-	assert_non_null(o);
+	cJSON *o = import_and_report_json(c, csv, npr);
 	cJSON *ws = cJSON_GetObjectItem(o, "breathing_windows"), *w;
 	unsigned still_rated = 0, restless_unrated = 0;
 	cJSON_ArrayForEach(w, ws) {
@@ -547,6 +554,33 @@ static void unknown_date_is_not_1970(void **state)
 	assert_null(strstr(c->cli.r.out, "1970"));
 }
 
+/*
+ * A one-sample recording spans 0 s: the report counts no time for it (it used to
+ * say 30 s lying), and --plot prints the report, then says why there is no picture
+ * (exit 2, nothing written) instead of failing without the report.
+ */
+static void one_sample_report_and_plot(void **state)
+{
+	struct ctx *c = *state;
+	char csv[4096], npr[4096], png[4096], msg[8300];
+	fx_path(csv, sizeof csv, c->cli.dir, "one.csv");
+	fx_path(npr, sizeof npr, c->cli.dir, "one.npr");
+	fx_path(png, sizeof png, c->cli.dir, "one.png");
+	fx_write(csv, "time,x,y,z\n100.0,0,0.1,-1\n", 26);
+	cJSON *o = import_and_report_json(c, csv, npr);
+	assert_float_equal(cJSON_GetObjectItem(o, "span_s")->valuedouble, 0, 1e-9);
+	assert_float_equal(cJSON_GetObjectItem(o, "lying_s")->valuedouble, 0, 1e-9);
+	cJSON_Delete(o);
+
+	RUN(c, "report", npr, "--plot", png);
+	assert_int_equal(c->cli.r.status, 2);
+	assert_non_null(strstr(c->cli.r.out, "Time per position"));
+	snprintf(msg, sizeof msg, "nightpose: %s: not drawn: the recording spans no time (1 sample)\n",
+		 png);
+	assert_string_equal(c->cli.r.err, msg);
+	assert_int_equal(access(png, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +594,7 @@ int main(void)
 		cmocka_unit_test(report_json_breathing_windows_restless),
 		cmocka_unit_test(trend_sorted_text_json_plot),
 		cmocka_unit_test(unknown_date_is_not_1970),
+		cmocka_unit_test(one_sample_report_and_plot),
 	};
 	return cmocka_run_group_tests(tests, setup, cli_ctx_teardown);
 }

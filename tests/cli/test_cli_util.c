@@ -3,7 +3,10 @@
  * names, outputs that are not regular files, the file size limit, the calibration
  * file's device. What a user sees, and that inputs survive.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -247,6 +252,198 @@ static void damaged_date_is_unknown_everywhere(void **state)
 	assert_non_null(strstr(c->r.out, "unknown"));
 }
 
+/*
+ * Every command that reads a recording names a bad one the same way
+ * (np_cli_recording_error): replay used to say "unrecognised format" for an empty
+ * file, and a file with the magic but format version 0 (FORMAT.md section 2: damage)
+ * was called "not a nightpose recording".
+ */
+static void bad_recordings_are_named_alike(void **state)
+{
+	struct ctx *c = *state;
+	static const char *const commands[] = { "info", "replay", "report", "epochs" };
+	char bad[4096], msg[8300];
+	uint8_t *v0 = malloc(c->orig_len);
+	assert_non_null(v0);
+	memcpy(v0, c->orig, c->orig_len);
+	v0[8] = 0; /* version field (little-endian u16 at offset 8) */
+	v0[9] = 0;
+	const struct {
+		const void *data;
+		size_t len;
+		const char *why;
+	} cases[] = {
+		{ "", 0, "empty file" },
+		{ "time,x,y,z\n0,0,0,1\n", 19, "not a nightpose recording" },
+		{ v0, c->orig_len, "damaged recording header" },
+	};
+
+	fx_path(bad, sizeof bad, c->dir, "bad.npr");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		fx_write(bad, cases[i].data, cases[i].len);
+		snprintf(msg, sizeof msg, "nightpose: %s: %s\n", bad, cases[i].why);
+		for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+			run(c, (const char *[]){ commands[k], bad, NULL });
+			assert_int_equal(c->r.status, 2);
+			assert_string_equal(c->r.err, msg);
+		}
+	}
+	free(v0);
+}
+
+/* The most digits after a decimal point in any number of text (0 when none). */
+static size_t max_decimals(const char *text)
+{
+	size_t most = 0;
+	for (const char *p = text; *p; p++) {
+		if (*p != '.' || p == text || p[-1] < '0' || p[-1] > '9')
+			continue;
+		size_t n = strspn(p + 1, "0123456789");
+		if (n > most)
+			most = n;
+	}
+	return most;
+}
+
+/*
+ * JSON numbers are rounded (np_json_round): an hour's simulated night used to show
+ * label totals such as 143.38000000000011 s and errors such as 18.665397644042969 mg.
+ */
+static void json_numbers_are_rounded(void **state)
+{
+	struct ctx *c = *state;
+	char night[4096];
+	fx_path(night, sizeof night, c->dir, "hour.npr");
+	run(c, (const char *[]){ "simulate", "--hours", "1", "-o", night, NULL });
+	assert_int_equal(c->r.status, 0);
+	const char *const cmds[][6] = {
+		{ "info", night, "--format", "json", NULL },
+		{ "report", night, "--format", "json", NULL },
+		{ "trend", night, c->night, "--format", "json", NULL },
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		run(c, cmds[i]);
+		assert_int_equal(c->r.status, 0);
+		assert_true(strlen(c->r.out) > 100);
+		/* Milliseconds for times; six places at most (offsets in g). */
+		assert_in_range(max_decimals(c->r.out), 1, 6);
+	}
+}
+
+/* Start the CLI with argv (without the program name) in dir, output thrown away. */
+static pid_t spawn(const char *dir, const char *const *argv)
+{
+	const char *args[16] = { NP_CLI };
+	size_t n = 1;
+	while (n < 15 && (args[n] = argv[n - 1]) != NULL)
+		n++;
+	args[n] = NULL;
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null < 0 || chdir(dir) != 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		execv(NP_CLI, (char *const *)args);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Entries of dir whose name starts with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Run argv, which writes dir/name, and send sig once its temporary file
+ * name.tmp-XXXXXX appears. The command dies of sig, and neither the temporary file
+ * nor the output remains. Without the handler the temporary file stayed behind.
+ * Retried when the command finished before the file was seen (a busy machine).
+ */
+static void interrupt_while_writing(const char *dir, const char *const *argv, const char *name,
+				    int sig)
+{
+	char out[4096], tmp_prefix[256];
+	snprintf(tmp_prefix, sizeof tmp_prefix, "%s.tmp-", name);
+	fx_path(out, sizeof out, dir, name);
+	for (int attempt = 0; attempt < 5; attempt++) {
+		pid_t pid = spawn(dir, argv);
+		bool sent = false;
+		int st;
+		while (waitpid(pid, &st, WNOHANG) == 0) {
+			if (count_prefixed(dir, tmp_prefix) > 0) {
+				assert_int_equal(kill(pid, sig), 0);
+				sent = true;
+				assert_int_equal(waitpid(pid, &st, 0), pid);
+				break;
+			}
+			nanosleep(&(struct timespec){ .tv_nsec = 200000 }, NULL);
+		}
+		if (!sent) {
+			/* Finished first: the output is whole, and there is no temporary file. */
+			assert_true(WIFEXITED(st));
+			assert_int_equal(WEXITSTATUS(st), 0);
+			assert_int_equal(count_prefixed(dir, tmp_prefix), 0);
+			unlink(out);
+			continue;
+		}
+		/* Dead of the signal (or, had it come in the last instant, done). */
+		if (WIFSIGNALED(st)) {
+			assert_int_equal(WTERMSIG(st), sig);
+			assert_int_equal(access(out, F_OK), -1);
+		} else {
+			assert_true(WIFEXITED(st));
+			assert_true(WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 128 + sig);
+		}
+		assert_int_equal(count_prefixed(dir, tmp_prefix), 0);
+		unlink(out);
+		return;
+	}
+	fail_msg("'%s %s' finished five times before its temporary file was seen", argv[0], name);
+}
+
+/* Ctrl-C or SIGTERM during a long write leaves no "*.tmp-XXXXXX" and no output. */
+static void interrupted_writes_leave_nothing(void **state)
+{
+	struct ctx *c = *state;
+	char night[4096];
+	fx_path(night, sizeof night, c->dir, "long.npr");
+
+	interrupt_while_writing(c->dir, (const char *[]){ "simulate", "--hours", "48", "-o",
+							 "sim.npr", NULL },
+				"sim.npr", SIGINT);
+	run(c, (const char *[]){ "simulate", "--hours", "12", "-o", night, NULL });
+	assert_int_equal(c->r.status, 0);
+	interrupt_while_writing(c->dir, (const char *[]){ "export", night, "--csv", "x.csv", NULL },
+				"x.csv", SIGINT);
+	interrupt_while_writing(c->dir, (const char *[]){ "export", night, "--edf", "x.edf", NULL },
+				"x.edf", SIGTERM);
+	char csv[4096];
+	fx_path(csv, sizeof csv, c->dir, "three-hours.csv");
+	run(c, (const char *[]){ "simulate", "--hours", "3", "-o", "three.npr", NULL });
+	assert_int_equal(c->r.status, 0);
+	run(c, (const char *[]){ "export", "three.npr", "--csv", csv, NULL });
+	assert_int_equal(c->r.status, 0);
+	interrupt_while_writing(c->dir, (const char *[]){ "import", "csv", csv, "-o", "x.npr", NULL },
+				"x.npr", SIGINT);
+	interrupt_while_writing(c->dir, (const char *[]){ "report", night, "--plot", "x.png", NULL },
+				"x.png", SIGTERM);
+	interrupt_while_writing(c->dir, (const char *[]){ "trend", night, c->night, "--plot",
+							 "t.pdf", NULL },
+				"t.pdf", SIGINT);
+	assert_int_equal(count_prefixed(c->dir, "x."), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +453,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(file_size_limit_is_a_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(calibration_of_another_device_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(damaged_date_is_unknown_everywhere, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_recordings_are_named_alike, setup, teardown),
+		cmocka_unit_test_setup_teardown(json_numbers_are_rounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(interrupted_writes_leave_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

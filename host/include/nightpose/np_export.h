@@ -25,6 +25,7 @@
 #include "np_calibration.h"
 #include "np_epochs.h"
 #include "np_night.h"
+#include "np_outfile.h"
 
 /* How one sensor's samples are turned into exported values. */
 struct np_export_frame {
@@ -37,6 +38,7 @@ struct np_export_opts {
 	struct np_export_frame frame[NP_SENSORS_MAX];
 	const struct np_episode *episodes; /* position channel and annotations; may be NULL */
 	size_t n_episodes;
+	const struct np_tmp_watch *watch;  /* told the EDF's temporary name; may be NULL */
 };
 
 /* Sensor axes, no episodes. */

@@ -16,6 +16,7 @@
 
 #include "np_msg.h"
 #include "np_night.h"
+#include "np_outfile.h"
 #include "np_recording.h"
 
 /* One sample of one sensor, in device counts at a device tick. */
@@ -57,6 +58,10 @@ int np_rec_data_annotate(struct np_rec_data *d, uint32_t start_tick, uint32_t en
  * Returns NP_OK or the builder's error (NP_ERR_IO with errno set, NP_ERR_NOMEM).
  */
 int np_rec_data_write(const struct np_rec_data *d, const char *path);
+
+/* The same, telling watch (may be NULL) the temporary file's name. */
+int np_rec_data_write_watched(const struct np_rec_data *d, const char *path,
+			      const struct np_tmp_watch *watch);
 
 void np_rec_data_free(struct np_rec_data *d);
 

@@ -109,4 +109,7 @@ int np_rec_builder_commit(struct np_rec_builder *b);
 /* Discard everything (no file left behind), free. */
 void np_rec_builder_abort(struct np_rec_builder *b);
 
+/* The temporary file being built (np_rec_writer_tmp_path()); NULL when none. */
+const char *np_rec_builder_tmp_path(const struct np_rec_builder *b);
+
 #endif

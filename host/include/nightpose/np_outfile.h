@@ -8,6 +8,20 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/*
+ * Told the name of each temporary file a writer creates, right after it exists, so
+ * that a program can remove it should a signal end the process before the rename
+ * (the library keeps no list of its own: it holds no global state). Once the call
+ * that took the watch returns, the name is gone: renamed into place or removed.
+ */
+struct np_tmp_watch {
+	void (*created)(void *ctx, const char *tmp_path);
+	void *ctx;
+};
+
+/* w->created(w->ctx, tmp_path) when w, its callback and tmp_path are all set. */
+void np_tmp_watch_created(const struct np_tmp_watch *w, const char *tmp_path);
+
 struct np_outfile {
 	FILE *fp;        /* write here; owned by the outfile */
 	char *path;      /* final name */

@@ -87,6 +87,13 @@ int np_rec_writer_close(struct np_rec_writer *w);
 /* Remove the output (for COMMIT_AT_CLOSE: the temporary file) and free. */
 void np_rec_writer_abort(struct np_rec_writer *w);
 
+/*
+ * The temporary name the writer is filling (NP_REC_COMMIT_AT_CLOSE before the close),
+ * for a program that removes it when a signal ends the process; NULL when the file
+ * is already under its final name or written straight into a device.
+ */
+const char *np_rec_writer_tmp_path(const struct np_rec_writer *w);
+
 struct np_rec_stats {
 	uint64_t records;          /* good records delivered (duplicates excluded) */
 	uint64_t corrupt_records;  /* bad COBS or CRC in the middle of the file */
@@ -123,6 +130,13 @@ int np_rec_reader_open_mem(struct np_rec_reader **r, const uint8_t *data, size_t
  * NP_ERR_FORMAT a non-zero value means "a recording with a damaged header".
  */
 uint16_t np_rec_reader_version_seen(const char *path);
+
+/*
+ * True when path holds at least the fixed 12-byte prefix and starts with
+ * NP_REC_MAGIC: after NP_ERR_FORMAT this means "a recording with a damaged header"
+ * (FORMAT.md section 2, which counts a version field of 0 as damage), not a foreign file.
+ */
+bool np_rec_reader_magic_seen(const char *path);
 
 /* Next good record. Returns NP_OK, NP_ERR_EOF at the end (a torn tail is the end), NP_ERR_IO. */
 int np_rec_reader_next(struct np_rec_reader *r, struct np_rec_entry *e);

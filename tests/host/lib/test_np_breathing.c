@@ -335,6 +335,23 @@ static void test_bad_args(void **state)
 	assert_int_equal(np_breathing_window_count(0, 100, &cfg), 1);
 	assert_string_equal(np_breathing_status_text(NP_BREATH_NOT_ENOUGH_STILL),
 			    "not enough still data");
+	/* Windows per episode: upright gets none, a 12-minute episode two, empty data no rate. */
+	struct np_breathing_window *w = (void *)&r;
+	size_t n = 9;
+	assert_int_equal(np_breathing_episode_windows(NULL, NULL, 0, &cfg, &w, &n), NP_ERR_ARG);
+	assert_null(w);
+	assert_int_equal(n, 0);
+	struct np_episode eps[2] = {{0, 100, NP_POS_UPRIGHT}, {100, 820, NP_POS_LEFT}};
+	assert_int_equal(np_breathing_episode_windows(&empty, eps, 1, &cfg, &w, &n), NP_OK);
+	assert_null(w);
+	assert_int_equal(n, 0);
+	assert_int_equal(np_breathing_episode_windows(&empty, eps, 2, &cfg, &w, &n), NP_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(w[1].position, NP_POS_LEFT);
+	assert_int_equal(w[1].episode, 1);
+	assert_true(w[0].est.start_s == 100 && w[0].est.end_s == 400 && w[1].est.end_s == 820);
+	assert_int_equal(w[1].est.status, NP_BREATH_NOT_ENOUGH_STILL);
+	free(w);
 }
 
 int main(void)

@@ -221,6 +221,60 @@ static void duration_text(void **state)
 	assert_string_equal(b, "99999:00:00");
 }
 
+/* The times per position add up to the span, however the epochs fall. */
+static void sums_match_the_span(void **state)
+{
+	(void)state;
+	const double epochs[] = { 10, 30, 45, 7 };
+	for (size_t i = 0; i < sizeof epochs / sizeof epochs[0]; i++) {
+		struct np_report r;
+		build(&r, 0, epochs[i]);
+		double sum = 0;
+		for (unsigned p = 0; p < NP_POS_COUNT; p++)
+			sum += r.time_s[p];
+		assert_float_equal(sum, r.span_s, 1e-6);
+		assert_float_equal(r.episodes[r.n_episodes - 1].end_s, r.span_s, 1e-6);
+		np_report_free(&r);
+	}
+}
+
+/*
+ * One sample: a span of 0 s. Its epoch keeps the full 30 s (the epochs CSV's
+ * contract), but the report used to count those 30 s as time lying.
+ */
+static void one_sample_counts_no_time(void **state)
+{
+	(void)state;
+	struct np_night n;
+	struct np_analysis_cfg cfg;
+	struct np_report_cfg rc;
+	struct np_epochs ep;
+	struct np_report r;
+
+	nf_init(&n, 1, 0, 1700000000.0);
+	nf_add(&n, 0, 0, 0.5, 1, nf_posture(0, 0), 0);
+	nf_finish(&n, 0);
+	assert_int_equal(n.sensor[0].n, 1);
+	np_analysis_cfg_default(&cfg);
+	assert_int_equal(np_epochs_compute(&n, &cfg, &ep), NP_OK);
+	assert_int_equal(ep.n, 1);
+	assert_float_equal(ep.v[0].end_s, ep.epoch_s, 1e-9);
+	np_report_cfg_default(&rc);
+	assert_int_equal(np_report_build(&n, &ep, &rc, &r), NP_OK);
+	assert_float_equal(r.span_s, 0, 1e-9);
+	assert_float_equal(r.lying_s, 0, 1e-9);
+	for (unsigned p = 0; p < NP_POS_COUNT; p++)
+		assert_float_equal(r.time_s[p], 0, 1e-9);
+	for (size_t i = 0; i < r.n_episodes; i++)
+		assert_true(r.episodes[i].end_s <= r.span_s);
+	char *js = render(&r, true);
+	assert_non_null(strstr(js, "\"lying_s\":0,"));
+	free(js);
+	np_report_free(&r);
+	np_epochs_free(&ep);
+	np_night_free(&n);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1); /* clock times in the text are local time */
@@ -230,6 +284,8 @@ int main(void)
 		cmocka_unit_test(text_and_json),
 		cmocka_unit_test(autocalibration_error_in_mg),
 		cmocka_unit_test(duration_text),
+		cmocka_unit_test(sums_match_the_span),
+		cmocka_unit_test(one_sample_counts_no_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
