@@ -49,6 +49,7 @@ struct np_mount_limits {
 	float min_angle_deg;  /* default 45 */
 };
 
+/* Fill l with the defaults given next to each field. */
 void np_mount_limits_default(struct np_mount_limits *l);
 
 /* Checks one window on its own (emptiness, length, stillness, magnitude 0.5..1.5 g). */
@@ -107,6 +108,7 @@ enum np_autocal_status {
 	NP_AUTOCAL_IMPLAUSIBLE, /* fit out of the plausible range */
 };
 
+/* Short English text for s ("applied", "too few still periods", ...): static, never NULL. */
 const char *np_autocal_status_text(enum np_autocal_status s);
 
 struct np_autocal {

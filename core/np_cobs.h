@@ -31,6 +31,7 @@ struct np_cobs_writer {
 	bool overflow;   /* dst was too small; finish() reports NP_ERR_NOSPACE */
 };
 
+/* Start an encoding into dst (cap bytes). put() appends src; running out of room sets overflow. */
 void np_cobs_writer_init(struct np_cobs_writer *w, uint8_t *dst, size_t cap);
 void np_cobs_writer_put(struct np_cobs_writer *w, const uint8_t *src, size_t len);
 /* Closes the last block. Returns NP_OK and the encoded length, or NP_ERR_NOSPACE (*out_len 0). */

@@ -79,6 +79,7 @@ struct np_seq_tracker {
 	uint16_t last;
 };
 
+/* No baseline yet: the first frame seen sets it. */
 void np_seq_tracker_init(struct np_seq_tracker *t);
 
 /* Returns true when the frame should be delivered (false: duplicate). Updates stats. */

@@ -179,6 +179,7 @@ struct np_ack {
 	uint32_t value;
 };
 
+/* One encoder and one decoder per message; returns as described at the top of this file. */
 int np_hello_encode(const struct np_hello *m, uint8_t *out, size_t cap, size_t *out_len);
 int np_hello_decode(const uint8_t *p, size_t len, struct np_hello *m);
 int np_samples_encode(const struct np_samples *m, uint8_t *out, size_t cap, size_t *out_len);

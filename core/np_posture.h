@@ -72,6 +72,7 @@ struct np_posture_cfg {
 	float prone_half_deg;  /* half-width of the prone roll sector (default 45) */
 };
 
+/* Fill cfg with the defaults given next to each field. */
 void np_posture_cfg_default(struct np_posture_cfg *cfg);
 
 /*
@@ -107,6 +108,7 @@ struct np_posture_tracker {
 	bool started;
 };
 
+/* Start with no position reported; cfg is copied (NULL: defaults). */
 void np_posture_tracker_init(struct np_posture_tracker *t, const struct np_posture_cfg *cfg);
 
 /* Feed a gravity vector at now_ms (monotonic); returns the reported position. */

@@ -177,7 +177,7 @@ static void live(void)
 	TRY("live", np_rec_writer_close(r.w));
 }
 
-/* Ticks wrapping around 2^32, and a sensor that samples irregularly. */
+/* Ticks wrapping around 2^32, ticks that jump, and a sensor that samples irregularly. */
 static void ticks(void)
 {
 	struct np_rec_header h;
@@ -196,6 +196,14 @@ static void ticks(void)
 	samples(&r, 2900, 2, 2900, 1, 0);
 	samples(&r, 3000, 3, 3000, 1, 0);
 	TRY("irregular", np_rec_writer_close(r.w));
+
+	/* Ticks that jump by 2^31 without a HELLO, and back, while the host clock goes on. */
+	header(&h, 25000);
+	TRY("clock_jump", np_rec_writer_open(&r.w, path_of("clock_jump"), &h, NP_REC_COMMIT_AT_CLOSE));
+	samples(&r, 400, 0, 0, 10, 40);
+	samples(&r, 800, 1, 400u + 0x80000000u, 10, 40);
+	samples(&r, 1200, 2, 800, 10, 40);
+	TRY("clock_jump", np_rec_writer_close(r.w));
 
 	header(&h, 25000);
 	TRY("header_only", np_rec_writer_open(&r.w, path_of("header_only"), &h, NP_REC_COMMIT_AT_CLOSE));

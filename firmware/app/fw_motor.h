@@ -21,6 +21,7 @@ struct fw_motor {
 	bool active;
 };
 
+/* Motor off, nothing playing. */
 void fw_motor_init(struct fw_motor *m);
 /* Play level (1..3) for duration_ms from now_ms; duration 0 stops. */
 void fw_motor_play(struct fw_motor *m, uint8_t level, uint32_t duration_ms, uint32_t pattern,

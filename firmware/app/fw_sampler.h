@@ -66,9 +66,11 @@ void fw_sampler_clear(struct fw_sampler *s);
 uint32_t fw_sampler_push(struct fw_sampler *s, const struct np_sample *v, size_t n,
 		     uint32_t now_ms, bool overrun);
 
+/* Samples queued in the ring, waiting to be sent. */
 size_t fw_sampler_count(const struct fw_sampler *s);
 /* i-th queued sample (0 = oldest); valid until the next consume/clear. NULL if i >= count. */
 const struct fw_sample_rec *fw_sampler_peek(const struct fw_sampler *s, size_t i);
+/* Drop the n oldest queued samples (all of them if n >= count). */
 void fw_sampler_consume(struct fw_sampler *s, size_t n);
 
 #endif

@@ -34,6 +34,7 @@ struct fw_stream {
 	uint8_t wire[FW_WIRE_MAX];
 };
 
+/* Zero the counters and sequence number; the SAMPLES and STATUS periods start at now_ms. */
 void fw_stream_init(struct fw_stream *st, uint32_t now_ms);
 
 /* Encode and write one frame. NP_ERR_AGAIN if the link is busy (seq not used). */
@@ -48,6 +49,10 @@ int fw_stream_send(struct fw_stream *st, const struct fw_board *b, uint8_t type,
 void fw_stream_samples(struct fw_stream *st, const struct fw_board *b, struct fw_sampler *s,
 		       size_t batch, uint32_t now_ms, bool flush);
 
+/*
+ * Encode and send one message. Returns NP_OK, the encoder's error, or the
+ * link's; a frame the link refuses is counted in frames_lost, not retried.
+ */
 int fw_stream_hello(struct fw_stream *st, const struct fw_board *b, const struct np_hello *h);
 int fw_stream_status(struct fw_stream *st, const struct fw_board *b, const struct np_status *m);
 int fw_stream_event(struct fw_stream *st, const struct fw_board *b, const struct np_event *ev);

@@ -167,6 +167,7 @@ void np_cli_cleanup_on_signals(void)
 int np_cli_write_output(const char *path, int (*write)(FILE *f, const void *arg), const void *arg)
 {
 	struct np_outfile of;
+	const char *what = strcmp(path, "-") == 0 ? "standard output" : path;
 
 	/* Created and tracked with the exit signals held: no moment when it is untracked. */
 	np_cli_tmp_hold(path);
@@ -183,15 +184,15 @@ int np_cli_write_output(const char *path, int (*write)(FILE *f, const void *arg)
 		np_outfile_abort(&of);
 		np_cli_tmp_done();
 		if (e != 0)
-			np_cli_error(path, "write failed: %s", strerror(e));
+			np_cli_error(what, "write failed: %s", strerror(e));
 		else
-			np_cli_error(path, "write failed");
+			np_cli_error(what, "write failed");
 		return NP_EXIT_FAILURE;
 	}
 	rc = np_outfile_commit(&of);
 	np_cli_tmp_done();
 	if (rc != NP_OK)
-		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+		return np_cli_fail(what, rc, NP_EXIT_FAILURE);
 	return NP_EXIT_OK;
 }
 

@@ -27,7 +27,7 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --edf FILE.edf          write EDF+\n"
-	"  --csv FILE.csv          write CSV ('-': standard output)\n"
+	"  --csv FILE.csv          write CSV ('-': standard output); with --edf, both\n"
 	"  --calibration CAL.json  mounting from 'nightpose calibrate'\n"
 	"  -h, --help              this help\n"
 	"\n"

@@ -189,6 +189,7 @@ static void print_text(const char *path, const struct np_night *n, const struct 
 	printf("frames:       %u lost, %llu corrupted, %u duplicated\n", st->device.frames_missed,
 	       (unsigned long long)st->corrupt_records, st->device.duplicates);
 	printf("resets:       %u\n", n->device_resets);
+	printf("clock jumps:  %u\n", n->clock_jumps);
 	printf("torn tail:    %llu bytes\n", (unsigned long long)st->torn_tail_bytes);
 	printf("annotations:  %zu (labels %u, notes %u)\n", n->n_ann, s->n_label_ann, s->notes);
 	for (unsigned k = 0; k < s->n_labels; k++)
@@ -249,6 +250,7 @@ static cJSON *json_of(const char *path, const struct np_night *n, const struct s
 	cJSON_AddNumberToObject(frames, "corrupted", (double)st->corrupt_records);
 	cJSON_AddNumberToObject(frames, "duplicated", st->device.duplicates);
 	cJSON_AddNumberToObject(o, "device_resets", n->device_resets);
+	cJSON_AddNumberToObject(o, "clock_jumps", n->clock_jumps);
 	cJSON_AddNumberToObject(o, "torn_tail_bytes", (double)st->torn_tail_bytes);
 	ann = cJSON_AddObjectToObject(o, "annotations");
 	cJSON_AddNumberToObject(ann, "count", (double)n->n_ann);

@@ -21,15 +21,21 @@ static const char usage[] =
 	"from the start of the recording and the clock time, then compares the\n"
 	"alerts with those the recorder logged during the night.\n"
 	"\n"
+	"A night recorded by 'nightpose record' carries its alert settings (positions\n"
+	"to avoid, --alert-after, --alert-delay, the calibration's rotation): replay\n"
+	"uses them unless an option below overrides one. Other recordings (simulated,\n"
+	"imported, older) replay with the defaults and the options given.\n"
+	"\n"
 	"options:\n"
 	"  --speed X|max      X times real time (1 = as it happened), or max (default)\n"
 	"  --live             show the live status line while replaying (on a terminal)\n"
-	"  --avoid LIST       positions to avoid, e.g. prone,supine (default prone)\n"
-	"  --alert-after S    alert after S seconds in a position to avoid (default: no\n"
-	"                     alerts; use the value given to record to reproduce them)\n"
+	"  --avoid LIST       positions to avoid, e.g. prone,supine (default: the\n"
+	"                     night's, else prone)\n"
+	"  --alert-after S    alert after S seconds in a position to avoid (default: the\n"
+	"                     night's, else no alerts)\n"
+	"  --alert-delay S    no alert in the first S seconds (default: the night's, else 0)\n"
 	"  --calibration CAL.json  the sensor's mounting from 'nightpose calibrate'\n"
-	"                     (default: sensor axes = body axes)\n"
-	"  --alert-delay S    no alert in the first S seconds\n"
+	"                     (default: the night's, else sensor axes = body axes)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 read error, 2 bad usage, missing file, not a recording\n";
@@ -102,6 +108,32 @@ static void on_note(void *ctx, const struct np_note *n)
 	fflush(stdout);
 }
 
+/* "avoid prone, alert after 60 s, delay 1800 s, mode vibrate, rotation from a calibration" */
+static void settings_text(const struct np_recorder_cfg *cfg, char *buf, size_t cap)
+{
+	static const char *const modes[] = { "none", "bell", "vibrate" };
+	char avoid[64];
+	np_cli_avoid_text(cfg->avoid_mask, avoid, sizeof avoid);
+	struct np_mat3 id;
+	np_mat3_identity(&id);
+	char after[48] = "no alerts";
+	if (cfg->alert_after_s)
+		snprintf(after, sizeof after, "alert after %u s", (unsigned)cfg->alert_after_s);
+	snprintf(buf, cap, "avoid %s, %s, delay %u s, mode %s, %s", avoid[0] ? avoid : "none", after,
+		 (unsigned)cfg->alert_delay_s,
+		 (unsigned)cfg->alert_mode < 3 ? modes[cfg->alert_mode] : "?",
+		 memcmp(&cfg->mounting, &id, sizeof id) == 0 ? "sensor axes = body axes" :
+							       "the mounting rotation of a calibration");
+}
+
+/* Whether a and b take the same decisions (the alert mode only says whom to tell). */
+static bool same_decisions(const struct np_recorder_cfg *a, const struct np_recorder_cfg *b)
+{
+	return a->avoid_mask == b->avoid_mask && a->alert_after_s == b->alert_after_s &&
+	       a->alert_delay_s == b->alert_delay_s &&
+	       memcmp(&a->mounting, &b->mounting, sizeof a->mounting) == 0;
+}
+
 /* The HOST_ALERT events the recorder logged, with their host_ms. */
 static int recorded_alerts(const char *path, uint32_t **ms, size_t *n)
 {
@@ -151,9 +183,11 @@ static int run(int argc, char **argv)
 	double speed = 0;
 	int opt;
 	bool live = false;
-	struct np_recorder_cfg cfg;
-	np_recorder_cfg_default(&cfg);
-	cfg.send_commands = false;
+	/* Options go to opt_cfg first: they override the recorded settings,
+	 * which are known only once the file is open. */
+	struct np_recorder_cfg opt_cfg;
+	np_recorder_cfg_default(&opt_cfg);
+	bool given[4] = { false };
 
 	optind = 1;
 	opterr = 0;
@@ -172,8 +206,9 @@ static int run(int argc, char **argv)
 		case NP_CLI_OPT_ALERT_AFTER:
 		case NP_CLI_OPT_ALERT_DELAY:
 		case NP_CLI_OPT_CALIBRATION:
-			if (np_cli_alert_option(&np_cmd_replay, opt, optarg, &cfg) != NP_EXIT_OK)
+			if (np_cli_alert_option(&np_cmd_replay, opt, optarg, &opt_cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;
+			given[opt - NP_CLI_OPT_AVOID] = true;
 			break;
 		case ':':
 			return np_cli_usage_error(&np_cmd_replay, "%s needs a value", argv[optind - 1]);
@@ -194,6 +229,36 @@ static int run(int argc, char **argv)
 	if (rc != NP_OK)
 		return np_cli_recording_error(path, rc);
 	c.start_utc_ms = h.created_utc_ms;
+
+	struct np_recorder_cfg cfg, night_cfg;
+	np_recorder_cfg_default(&night_cfg);
+	bool have_night = false;
+	rc = np_recorder_settings_read(path, &night_cfg, &have_night);
+	if (rc != NP_OK) {
+		np_transport_close(&c.t);
+		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+	}
+	cfg = night_cfg;
+	if (given[NP_CLI_OPT_AVOID - NP_CLI_OPT_AVOID])
+		cfg.avoid_mask = opt_cfg.avoid_mask;
+	if (given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID])
+		cfg.alert_after_s = opt_cfg.alert_after_s;
+	if (given[NP_CLI_OPT_ALERT_DELAY - NP_CLI_OPT_AVOID])
+		cfg.alert_delay_s = opt_cfg.alert_delay_s;
+	if (given[NP_CLI_OPT_CALIBRATION - NP_CLI_OPT_AVOID])
+		cfg.mounting = opt_cfg.mounting;
+	cfg.send_commands = false;
+	/* Same decisions as the night: its logged alerts are the expected ones. */
+	bool as_night = have_night && same_decisions(&cfg, &night_cfg);
+	if (have_night) {
+		char txt[256];
+		settings_text(&night_cfg, txt, sizeof txt);
+		if (as_night)
+			fprintf(stderr, "using the alert settings recorded with the night: %s\n", txt);
+		else
+			fprintf(stderr, "the night was recorded with: %s; replaying with other settings, "
+				"so its alerts are not expected to match\n", txt);
+	}
 	c.alert_ms = malloc(MAX_ALERTS_COMPARED * sizeof *c.alert_ms);
 	if (!c.alert_ms) {
 		np_transport_close(&c.t);
@@ -239,13 +304,17 @@ static int run(int argc, char **argv)
 			same = rec_ms[i] == c.alert_ms[i];
 		if (cfg.alert_after_s == 0 && n_rec == 0)
 			printf("alerts: none asked for (--alert-after), none logged in the recording\n");
-		else if (n_rec == 0)
+		else if (n_rec == 0 && !as_night)
 			printf("alerts: %zu replayed; the recording has none logged (recorded without "
 			       "alerts, simulated or imported)\n", c.n_alerts);
 		else
 			printf("alerts: %zu replayed, %zu logged during the night: %s\n", c.n_alerts, n_rec,
 			       same ? "same times" :
-			       "they differ (was the night recorded with other --avoid/--alert-after/--alert-delay?)");
+			       !have_night ? "they differ (was the night recorded with other "
+					     "--avoid/--alert-after/--alert-delay?)" :
+			       as_night ? "they differ, with the night's own settings: the live "
+					  "pipeline no longer decides as it did" :
+					  "they differ, as expected with other settings than the night's");
 		free(rec_ms);
 	}
 	free(c.alert_ms);

@@ -88,7 +88,8 @@ int main(int argc, char **argv)
 	/* Ctrl-C or SIGTERM during a long write removes the temporary file (cli_util.c). */
 	np_cli_cleanup_on_signals();
 	int rc = cmd->run(argc - 1, argv + 1);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	/* A command that failed has said why already (a write to "-" included). */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == NP_EXIT_OK) {
 		fprintf(stderr, "nightpose: standard output: write failed\n");
 		return NP_EXIT_FAILURE;
 	}

@@ -15,6 +15,7 @@
 
 #include "np_err.h"
 #include "np_outfile.h"
+#include "np_recorder.h"
 
 /* EDFlib keeps at most 40 bytes of an annotation written by it. */
 #define ANN_TEXT_MAX 40u
@@ -344,6 +345,11 @@ static int collect_annotations(const struct np_night *n, const struct np_export_
 
 	for (size_t i = 0; i < n->n_ann && rc == NP_OK; i++) {
 		const struct np_night_annotation *a = &n->ann[i];
+		/* The recorder's settings are for replay, and EDFlib's 40 bytes would
+		 * cut them into something misleading ("after=2" of "after=240"). */
+		if (a->kind == NP_ANN_NOTE &&
+		    strncmp(a->text, NP_LIVE_SETTINGS_TAG, strlen(NP_LIVE_SETTINGS_TAG)) == 0)
+			continue;
 		if (a->kind == NP_ANN_LABEL)
 			snprintf(buf, sizeof buf, "Label: %s", np_position_name(a->position));
 		else

@@ -216,10 +216,21 @@ const char *np_imp_quote(const struct np_field *f, char *buf, size_t cap)
 	return buf;
 }
 
+bool np_imp_field_double(const struct np_imp *im, const struct np_field *f, double *v)
+{
+	char tmp[64];
+	const char *comma = im->decimal_comma ? memchr(f->s, ',', f->len) : NULL;
+	if (!comma || f->len >= sizeof tmp)
+		return np_field_double(f, v);
+	memcpy(tmp, f->s, f->len);
+	tmp[comma - f->s] = '.';
+	return np_field_double(&(struct np_field){ tmp, f->len }, v);
+}
+
 int np_imp_number(struct np_imp *im, const struct np_field *f, size_t i, double *v)
 {
 	char q[40];
-	if (np_field_double(&f[i], v))
+	if (np_imp_field_double(im, &f[i], v))
 		return NP_OK;
 	return np_imp_fail(im, (unsigned)i + 1, NP_ERR_FORMAT, "not a number: %s",
 			   np_imp_quote(&f[i], q, sizeof q));

@@ -134,10 +134,11 @@ static int parse(struct np_imp *im)
 	if (!np_imp_next_line(im, &line, &len, true))
 		return np_imp_fail_file(im, NP_ERR_FORMAT, "empty file");
 	sep = detect_sep(line, len);
+	im->decimal_comma = sep == ';';
 	n = np_text_split(line, len, sep, f, 9);
 	/* A first line that does not start with a number is a header. */
 	double first;
-	bool header = n > 0 && !np_field_double(&f[0], &first);
+	bool header = n > 0 && !np_imp_field_double(im, &f[0], &first);
 	if (!choose_layout(n, time, &l))
 		return np_imp_fail(im, 0, NP_ERR_FORMAT,
 				   time ? "expected t,x,y,z[,x2,y2,z2][,label]: 4, 5, 7 or 8 "

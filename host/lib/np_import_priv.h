@@ -15,6 +15,7 @@ struct np_imp {
 	const struct np_import_opts *o;
 	struct np_text text;
 	uint32_t period_ticks; /* fixed-rate formats; 0 when irregular */
+	bool decimal_comma;    /* csv with ';' between columns: "0,98" reads as 0.98 */
 	/* Ground-truth run being collected: consecutive rows with the same label. */
 	bool run_open;
 	uint32_t run_start;
@@ -50,6 +51,9 @@ int np_imp_check_columns(struct np_imp *im, size_t found, size_t expected);
 /* A field quoted for a message: at most cap - 6 characters, non-printable ones as
  * '?', "..." when cut; "empty" for an empty field. Returns buf or a constant. */
 const char *np_imp_quote(const struct np_field *f, char *buf, size_t cap);
+
+/* A field as a number, with a decimal comma when im->decimal_comma. */
+bool np_imp_field_double(const struct np_imp *im, const struct np_field *f, double *v);
 
 /* Field i (0-based) as a number; fails naming column i + 1. */
 int np_imp_number(struct np_imp *im, const struct np_field *f, size_t i, double *v);

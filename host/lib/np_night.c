@@ -1,6 +1,7 @@
 #include "np_night.h"
 
 #include <errno.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,8 @@ struct session {
 	bool anchored;
 	int64_t tick_base; /* unwrapped tick at t_base */
 	double t_base;
+	double anchor_host;  /* host time of the anchoring frame (provisional axis) */
+	double min_lag;      /* least (receive time - last sample's time) of a frame of the run */
 };
 
 enum time_kind { TIME_T, TIME_TICK, TIME_HOST };
@@ -215,13 +218,59 @@ static void anchor(struct loader *L, struct session *s, int64_t utick, uint32_t 
 		s->t_base = 0.0;
 		L->have_host_offset = true;
 		L->host_offset_s = (double)host_ms / 1000.0 - span_s;
-		return;
+	} else {
+		/* After a reset the ticks restart from an unknown value: only the host
+		   clock links the runs. Never let a run start before the previous one ended. */
+		s->t_base = host_t(L, host_ms) - span_s;
+		if (s->t_base < data_end(L))
+			s->t_base = data_end(L);
 	}
-	/* After a reset the ticks restart from an unknown value: only the host
-	   clock links the runs. Never let a run start before the previous one ended. */
-	s->t_base = host_t(L, host_ms) - span_s;
-	if (s->t_base < data_end(L))
-		s->t_base = data_end(L);
+	s->anchor_host = host_t(L, host_ms);
+	s->min_lag = DBL_MAX; /* the anchoring frame sets it */
+}
+
+/*
+ * How far a run's tick time may run ahead of the host receive time (compared
+ * with its least delayed frame), or go back, before it is a clock jump rather
+ * than drift: a fixed allowance for the host's jitter plus a fraction of the
+ * time since the run was anchored for the drift of the device crystal.
+ */
+static double jump_bound(const struct session *s, double host)
+{
+	double elapsed = host - s->anchor_host;
+
+	return NP_NIGHT_JUMP_S + NP_NIGHT_JUMP_FRAC * (elapsed < 0.0 ? -elapsed : elapsed);
+}
+
+/* Do the ticks of a frame (first and last sample) contradict the host clock or
+   the sensor's previous sample? A device delivers late, never early. */
+static bool clock_jumped(const struct loader *L, const struct session *s,
+			 const struct sensor_state *st, int64_t u0, int64_t ulast, uint32_t host_ms)
+{
+	double host = host_t(L, host_ms);
+	double bound = jump_bound(s, host);
+
+	if (host - tick_t(s, ulast) < s->min_lag - bound)
+		return true;
+	return st->have && tick_t(s, u0) < st->last_t - bound;
+}
+
+/*
+ * resolve() for an event: a device event is sent when it happens, so a tick
+ * that runs ahead of its receive time beyond the run's jump bound comes from
+ * after a clock jump (an event read before the samples that re-anchor the run):
+ * its receive time is then the better estimate. Not for annotations: their
+ * ranges may start after the moment they were written.
+ */
+static double resolve_event(const struct loader *L, const struct raw_time *rt)
+{
+	const struct session *s = &L->ses[rt->session];
+	double t = resolve(L, rt), host;
+
+	if (rt->kind != TIME_TICK || !s->anchored)
+		return t;
+	host = host_t(L, rt->host_ms);
+	return host - t < s->min_lag - jump_bound(s, host) ? host : t;
 }
 
 static int push_sample(struct np_series *sr, double t, float x, float y, float z)
@@ -244,8 +293,8 @@ static int on_samples(struct loader *L, const struct np_rec_entry *e)
 	struct session *s = cur(L);
 	struct sensor_state *st;
 	struct np_series *sr;
-	double period, first_t, g;
-	int64_t u0;
+	double period, first_t, g, lag;
+	int64_t u0, ulast;
 	int rc;
 
 	if (np_samples_decode(e->frame.payload, e->frame.len, &m) != NP_OK)
@@ -256,9 +305,28 @@ static int on_samples(struct loader *L, const struct np_rec_entry *e)
 	sr = &L->n->sensor[m.sensor_id];
 	period = frame_period_s(&m, &s->hello);
 	u0 = unwrap(s, m.first_tick);
+	ulast = u0 + (int64_t)(m.count - 1) * m.period_ticks;
+	if (s->anchored && clock_jumped(L, s, st, u0, ulast, e->host_ms)) {
+		/* Like a reset without a HELLO: a new run of the same device, placed
+		   with the host clock as if delivered with the run's least delay. */
+		lag = s->min_lag;
+		L->n->clock_jumps++;
+		for (int i = 0; i < NP_SENSORS_MAX; i++)
+			L->sen[i].seq_miss = true;
+		rc = new_session(L, &s->hello);
+		if (rc != NP_OK)
+			return rc;
+		s = cur(L);
+		u0 = unwrap(s, m.first_tick);
+		ulast = u0 + (int64_t)(m.count - 1) * m.period_ticks;
+		anchor(L, s, u0, e->host_ms, (double)(m.count - 1) * period + lag);
+	}
 	if (!s->anchored)
 		anchor(L, s, u0, e->host_ms, (double)(m.count - 1) * period);
-	s->ref = u0 + (int64_t)(m.count - 1) * m.period_ticks;
+	lag = host_t(L, e->host_ms) - tick_t(s, ulast);
+	if (lag < s->min_lag)
+		s->min_lag = lag;
+	s->ref = ulast;
 	L->samples_in_session = true;
 	first_t = tick_t(s, u0);
 
@@ -482,7 +550,7 @@ static int finish(struct loader *L)
 		n->ann[i].end_s = resolve(L, &L->ann_t[i].end) - shift;
 	}
 	for (size_t i = 0; i < n->n_events; i++)
-		n->events[i].t_s = resolve(L, &L->ev_t[i]) - shift;
+		n->events[i].t_s = resolve_event(L, &L->ev_t[i]) - shift;
 	/* created_utc_ms 0 means the date is unknown (an import without one): leave
 	   start_utc_s 0 rather than a moment in January 1970 made of the offsets.
 	   A date before 1970 or after the year 9999 is damage, unknown as well: the

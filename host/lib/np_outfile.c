@@ -1,6 +1,7 @@
 #include "np_outfile.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -115,7 +116,9 @@ int np_outfile_commit(struct np_outfile *o)
 	if (!o->fp)
 		return NP_ERR_ARG;
 	if (!o->tmp_path) {
-		int rc = fflush(o->fp) == 0 ? NP_OK : NP_ERR_IO;
+		/* ferror(): a write that failed earlier, when the buffer filled, is not
+		   reported again by the final fflush(). */
+		int rc = fflush(o->fp) == 0 && !ferror(o->fp) ? NP_OK : NP_ERR_IO;
 		int e = errno;
 		if (o->fp != stdout && fclose(o->fp) != 0 && rc == NP_OK) {
 			rc = NP_ERR_IO;
@@ -136,7 +139,9 @@ int np_outfile_commit(struct np_outfile *o)
 		ok = 0;
 		e = errno;
 	}
-	if (!ok)
+	if (ok)
+		np_outfile_sync_dir(o->path);
+	else
 		unlink(o->tmp_path);
 	release(o);
 	errno = e;
@@ -244,8 +249,25 @@ int np_outfile_rename_into_place(const char *tmp, const char *path)
 		ok = 0;
 		e = errno;
 	}
-	if (!ok)
+	if (ok)
+		np_outfile_sync_dir(path);
+	else
 		unlink(tmp);
 	errno = e;
 	return ok ? NP_OK : NP_ERR_IO;
+}
+
+void np_outfile_sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(copy);
 }

@@ -1,11 +1,14 @@
 /* The live pipeline shared by `record` and `replay` (see np_recorder.h). */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "np_err.h"
 #include "np_recorder.h"
+#include "np_report.h"
 
 /* Mean gravity over this long feeds the position tracker: long enough to
  * average out breathing and heartbeat, short enough for a live display. */
@@ -65,6 +68,7 @@ struct np_recorder {
 
 	uint32_t next_alert_ms;
 	uint32_t alert_started_ms;
+	bool settings_written; /* the settings note is in the recording */
 
 	struct np_live_state st;
 };
@@ -76,6 +80,163 @@ void np_recorder_cfg_default(struct np_recorder_cfg *cfg)
 	cfg->alert_mode = NP_ALERT_MODE_NONE;
 	np_mat3_identity(&cfg->mounting);
 	cfg->send_commands = true;
+}
+
+/* ---- Settings note (np_recorder.h, datasets/FORMAT.md 3.3) ---- */
+
+static const char *const mode_names[] = {
+	[NP_ALERT_MODE_NONE] = "none", [NP_ALERT_MODE_BELL] = "bell", [NP_ALERT_MODE_VIBRATE] = "vibrate",
+};
+
+static bool is_identity(const struct np_mat3 *m)
+{
+	struct np_mat3 id;
+	np_mat3_identity(&id);
+	return memcmp(m, &id, sizeof id) == 0;
+}
+
+int np_recorder_settings_text(const struct np_recorder_cfg *cfg, char *buf, size_t cap)
+{
+	char avoid[64] = ""; /* all five names take 31 bytes */
+	size_t n = 0;
+	for (int p = 1; p < NP_POS_COUNT; p++)
+		if (cfg->avoid_mask & NP_POS_BIT(p))
+			n += (size_t)snprintf(avoid + n, sizeof avoid - n, "%s%s", n ? "," : "",
+					      np_position_name((enum np_position)p));
+	unsigned mode = (unsigned)cfg->alert_mode;
+	int k = snprintf(buf, cap, NP_LIVE_SETTINGS_TAG "avoid=%s after=%" PRIu32 " delay=%" PRIu32
+			 " mode=%s rot=", n ? avoid : "none", cfg->alert_after_s, cfg->alert_delay_s,
+			 mode < 3 ? mode_names[mode] : "none");
+	if (k < 0 || (size_t)k >= cap)
+		return NP_ERR_NOSPACE;
+	size_t used = (size_t)k;
+	if (is_identity(&cfg->mounting)) {
+		k = snprintf(buf + used, cap - used, "identity");
+		return k < 0 || (size_t)k >= cap - used ? NP_ERR_NOSPACE : NP_OK;
+	}
+	/* Bits, not decimals: the replay must rotate exactly as the night did. */
+	for (int i = 0; i < 9; i++) {
+		uint32_t bits;
+		memcpy(&bits, &cfg->mounting.m[i / 3][i % 3], sizeof bits);
+		k = snprintf(buf + used, cap - used, "%s%08" PRIx32, i ? "," : "", bits);
+		if (k < 0 || (size_t)k >= cap - used)
+			return NP_ERR_NOSPACE;
+		used += (size_t)k;
+	}
+	return NP_OK;
+}
+
+static bool parse_u32(const char *s, uint32_t max, uint32_t *v)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	unsigned long x = strtoul(s, &end, 10);
+	if (errno || *end || x > max)
+		return false;
+	*v = (uint32_t)x;
+	return true;
+}
+
+static bool parse_rot(const char *s, struct np_mat3 *m)
+{
+	if (strcmp(s, "identity") == 0) {
+		np_mat3_identity(m);
+		return true;
+	}
+	for (int i = 0; i < 9; i++) {
+		char *end;
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+		errno = 0;
+		unsigned long x = strtoul(s, &end, 16);
+		if (errno || end - s != 8 || *end != (i < 8 ? ',' : '\0'))
+			return false;
+		uint32_t bits = (uint32_t)x;
+		memcpy(&m->m[i / 3][i % 3], &bits, sizeof bits);
+		s = end + 1;
+	}
+	return true;
+}
+
+/* One "key=value" of a settings note into *c; unknown keys are skipped. */
+static bool parse_setting(char *item, struct np_recorder_cfg *c, unsigned *seen)
+{
+	char *eq = strchr(item, '=');
+	if (!eq)
+		return false;
+	*eq = '\0';
+	const char *key = item, *v = eq + 1;
+	if (strcmp(key, "avoid") == 0) {
+		unsigned m = 0;
+		if (strcmp(v, "none") != 0 && np_report_parse_avoid(v, &m) != NP_OK)
+			return false;
+		c->avoid_mask = m;
+		*seen |= 1u;
+	} else if (strcmp(key, "after") == 0) {
+		if (!parse_u32(v, 86400u, &c->alert_after_s))
+			return false;
+		*seen |= 2u;
+	} else if (strcmp(key, "delay") == 0) {
+		if (!parse_u32(v, 86400u, &c->alert_delay_s))
+			return false;
+		*seen |= 4u;
+	} else if (strcmp(key, "mode") == 0) {
+		unsigned k = 0;
+		while (k < 3 && strcmp(v, mode_names[k]) != 0)
+			k++;
+		if (k == 3)
+			return false;
+		c->alert_mode = (enum np_alert_mode)k;
+		*seen |= 8u;
+	} else if (strcmp(key, "rot") == 0) {
+		if (!parse_rot(v, &c->mounting))
+			return false;
+		*seen |= 16u;
+	}
+	return true;
+}
+
+int np_recorder_settings_parse(const char *text, struct np_recorder_cfg *cfg)
+{
+	char buf[NP_ANNOTATION_TEXT_MAX + 1];
+	size_t tag = strlen(NP_LIVE_SETTINGS_TAG);
+	if (strncmp(text, NP_LIVE_SETTINGS_TAG, tag) != 0 || strlen(text) >= sizeof buf)
+		return NP_ERR_FORMAT;
+	strcpy(buf, text + tag);
+	struct np_recorder_cfg c = *cfg;
+	unsigned seen = 0;
+	char *save = NULL;
+	for (char *item = strtok_r(buf, " ", &save); item; item = strtok_r(NULL, " ", &save))
+		if (!parse_setting(item, &c, &seen))
+			return NP_ERR_FORMAT;
+	/* Every key a version 1 writer writes must be there: a half-read setting would
+	 * replay other decisions than the night's. */
+	if (seen != 31u)
+		return NP_ERR_FORMAT;
+	*cfg = c;
+	return NP_OK;
+}
+
+int np_recorder_settings_read(const char *path, struct np_recorder_cfg *cfg, bool *found)
+{
+	*found = false;
+	struct np_rec_reader *r;
+	struct np_rec_header h;
+	int rc = np_rec_reader_open(&r, path, &h);
+	if (rc != NP_OK)
+		return rc;
+	struct np_rec_entry e;
+	while (!*found && (rc = np_rec_reader_next(r, &e)) == NP_OK) {
+		struct np_annotation a;
+		if (e.origin == NP_ORIGIN_HOST && e.frame.type == NP_MSG_ANNOTATION &&
+		    np_annotation_decode(e.frame.payload, e.frame.len, &a) == NP_OK &&
+		    a.kind == NP_ANN_NOTE && np_recorder_settings_parse(a.text, cfg) == NP_OK)
+			*found = true;
+	}
+	np_rec_reader_close(r);
+	return *found || rc == NP_ERR_EOF ? NP_OK : rc;
 }
 
 uint64_t np_live_frames_lost(const struct np_live_state *s)
@@ -131,6 +292,24 @@ static void record_event(struct np_recorder *rec, uint32_t host_ms, uint8_t kind
 	if (np_event_encode(&ev, p, sizeof p, &n) != NP_OK)
 		return;
 	struct np_frame f = { .type = NP_MSG_EVENT, .seq = rec->host_seq++, .len = (uint16_t)n, .payload = p };
+	record(rec, host_ms, NP_ORIGIN_HOST, &f);
+}
+
+/* The settings note, timed at the first chest sample so that readers place it at the night's start. */
+static void record_settings(struct np_recorder *rec, uint32_t host_ms, uint32_t tick)
+{
+	struct np_annotation a = {
+		.start_tick = tick, .end_tick = tick, .kind = NP_ANN_NOTE, .position = NP_POS_UNKNOWN,
+	};
+	uint8_t p[NP_ANNOTATION_HEADER_LEN + NP_ANNOTATION_TEXT_MAX];
+	size_t n;
+	rec->settings_written = true;
+	if (np_recorder_settings_text(&rec->cfg, a.text, sizeof a.text) != NP_OK)
+		return;
+	a.text_len = (uint8_t)strlen(a.text);
+	if (np_annotation_encode(&a, p, sizeof p, &n) != NP_OK)
+		return;
+	struct np_frame f = { .type = NP_MSG_ANNOTATION, .seq = rec->host_seq++, .len = (uint16_t)n, .payload = p };
 	record(rec, host_ms, NP_ORIGIN_HOST, &f);
 }
 
@@ -264,6 +443,8 @@ static void on_samples(struct np_recorder *rec, const struct np_samples *s, uint
 	st->samples += s->count;
 	if (s->sensor_id != 0)
 		return;
+	if (!rec->settings_written && rec->w)
+		record_settings(rec, host_ms, s->first_tick);
 	uint32_t tick_hz = st->hello.tick_hz ? st->hello.tick_hz : 1000u;
 	float lsb = st->hello.lsb_per_g ? (float)st->hello.lsb_per_g : 1000.0f;
 	for (unsigned i = 0; i < s->count; i++) {

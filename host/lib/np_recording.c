@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,28 +204,12 @@ static int sync_fd(struct np_rec_writer *w)
 	return NP_OK;
 }
 
-/* Make a rename durable: fsync the directory holding path (best effort). */
-static void sync_dir(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
-
-	if (!copy)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 static int commit_rename(struct np_rec_writer *w)
 {
 	if (rename(w->tmp_path, w->path) != 0)
 		return fail_io(w);
 	w->renamed = true;
-	sync_dir(w->path);
+	np_outfile_sync_dir(w->path);
 	return NP_OK;
 }
 

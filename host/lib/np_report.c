@@ -114,6 +114,7 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 		r->gap_s += night->gaps[i].end_s - night->gaps[i].start_s;
 	r->lost_frames = night->stats.device.frames_missed;
 	r->corrupt_records = (unsigned long long)night->stats.corrupt_records;
+	r->clock_jumps = night->clock_jumps;
 
 	int rc = np_episodes_build(ep, &cfg->posture, &r->episodes, &r->n_episodes);
 	if (rc != NP_OK)
@@ -293,6 +294,11 @@ int np_report_write_text(const struct np_report *r, FILE *f)
 		   "%.1f min unknown\n",
 		r->n_gaps, r->n_gaps == 1 ? "" : "s", r->gap_s, r->lost_frames, r->corrupt_records,
 		r->unknown_s / 60.0);
+	if (r->clock_jumps)
+		fprintf(f, "  The device clock jumped %u time%s: the data after %s placed by the "
+			   "host's receive times, to about a second.\n",
+			r->clock_jumps, r->clock_jumps == 1 ? "" : "s",
+			r->clock_jumps == 1 ? "it is" : "each jump is");
 	np_breathing_write_text(r->breathing, r->time_s, f);
 	if (r->has_labels) {
 		fprintf(f, "\nAgreement with the recording's labels: %.1f%% of %u labelled epochs\n",
@@ -372,6 +378,7 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	np_json_add_number(q, "gap_s", r->gap_s, NP_JSON_S);
 	cJSON_AddNumberToObject(q, "lost_frames", r->lost_frames);
 	cJSON_AddNumberToObject(q, "corrupt_records", (double)r->corrupt_records);
+	cJSON_AddNumberToObject(q, "clock_jumps", r->clock_jumps);
 	np_json_add_number(q, "unknown_s", r->unknown_s, NP_JSON_S);
 	cJSON *eps = cJSON_AddArrayToObject(o, "episodes");
 	for (size_t i = 0; i < r->n_episodes; i++)

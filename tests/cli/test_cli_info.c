@@ -218,6 +218,7 @@ static void test_json_counts(void **state)
 	assert_true(num(o, "frames.duplicated") == 0.0);
 	assert_true(num(o, "torn_tail_bytes") > 0.0);
 	assert_true(num(o, "device_resets") == 0.0);
+	assert_true(num(o, "clock_jumps") == 0.0);
 	assert_true(num(o, "annotations.count") == 2.0); /* the note was in the torn record */
 	assert_true(num(o, "events") == 1.0);
 	assert_true(num(o, "gaps.count") == 2.0);
@@ -379,6 +380,63 @@ static void test_unknown_date(void **state)
 	cli_result_free(&r);
 }
 
+/*
+ * 20 s at 25 Hz whose device ticks jump by 2^31 - 4096 after 10 s while the host
+ * receive times go on: without the cross-check it loaded as 596 hours.
+ */
+static void make_jumped_night(const char *path)
+{
+	struct np_rec_header h;
+	struct np_rec_writer *w;
+	struct np_samples m;
+	uint8_t buf[NP_PAYLOAD_MAX];
+	struct np_frame f = { .type = NP_MSG_SAMPLES, .payload = buf };
+	size_t len;
+
+	fx_header(&h);
+	assert_int_equal(np_rec_writer_open(&w, path, &h, NP_REC_COMMIT_AT_CLOSE), NP_OK);
+	memset(&m, 0, sizeof m);
+	m.count = 25;
+	m.period_ticks = 40;
+	for (unsigned k = 0; k < 20; k++) {
+		m.first_tick = 1000 * k + (k >= 10 ? 0x7FFFF000u : 0);
+		for (unsigned i = 0; i < m.count; i++)
+			m.s[i].z = 1000;
+		assert_int_equal(np_samples_encode(&m, buf, sizeof buf, &len), NP_OK);
+		f.seq = (uint16_t)(k + 1);
+		f.len = (uint16_t)len;
+		assert_int_equal(np_rec_writer_append(w, 1000 * (k + 1), NP_ORIGIN_DEVICE, &f), NP_OK);
+	}
+	assert_int_equal(np_rec_writer_close(w), NP_OK);
+}
+
+static void test_clock_jump(void **state)
+{
+	struct fx_ctx *c = *state;
+	struct cli_result r = { 0 };
+	cJSON *o;
+
+	make_jumped_night(c->path);
+	run_info(c, &r, c->path, (const char *)NULL);
+	assert_int_equal(r.status, 0);
+	expect_in(r.out, "duration:     0:00:20 (20.0 s)\n");
+	expect_in(r.out, "clock jumps:  1\n");
+	run_info(c, &r, c->path, "--format", "json", (const char *)NULL);
+	assert_int_equal(r.status, 0);
+	o = cJSON_Parse(r.out);
+	assert_non_null(o);
+	assert_true(num(o, "clock_jumps") == 1.0);
+	assert_true(num(o, "duration_s") == 20.0);
+	assert_true(num(o, "gaps.count") == 0.0);
+	cJSON_Delete(o);
+	/* report says so in its data quality part */
+	cli_result_free(&r);
+	cli_run(c->dir, (const char *[]){ "report", c->path, NULL }, &r);
+	assert_int_equal(r.status, 0);
+	expect_in(r.out, "The device clock jumped 1 time:");
+	cli_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_autocalibration_applied, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_autocalibration_not_applied, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_date, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_jump, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

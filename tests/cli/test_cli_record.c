@@ -584,40 +584,6 @@ static void test_pulled_cable(void **state)
 	unlink(c.err);
 }
 
-/* Alerts logged live are the alerts replay finds, at the same times. */
-static void test_replay_matches_live_alerts(void **state)
-{
-	(void)state;
-	struct device d;
-	dev_open(&d, SERIAL);
-	d.z = -1000; /* prone */
-	char npr[256];
-	paths("alerts", npr, sizeof npr);
-	struct child c;
-	const char *args[] = { "record", "--port", d.slave, "-o", npr, "--alert-after", "2",
-			       "--alert", "bell", "--duration", "8", NULL };
-	spawn(&c, "alerts", 0, args);
-	int st = wait_running(&c, &d, 20000);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-	struct readback rb;
-	read_back(npr, &rb);
-	assert_true(rb.host_alerts >= 1);
-
-	char cmd[700], out[8192];
-	snprintf(cmd, sizeof cmd, "'%s' replay '%s' --speed max --alert-after 2 > '%s' 2>&1", NP_CLI,
-		 npr, c.out);
-	assert_int_equal(system(cmd), 0);
-	slurp(c.out, out, sizeof out);
-	assert_non_null(strstr(out, "position prone"));
-	assert_non_null(strstr(out, "alert level 1: prone"));
-	assert_non_null(strstr(out, "same times"));
-	dev_close(&d);
-	unlink(npr);
-	unlink(c.out);
-	unlink(c.err);
-}
-
 /* Run the CLI through the shell; returns the exit code, output in out. */
 static int run_cli(const char *args, char *out, size_t cap)
 {
@@ -628,6 +594,54 @@ static int run_cli(const char *args, char *out, size_t cap)
 	slurp(path, out, cap);
 	unlink(path);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Alerts logged live are the alerts replay finds, at the same times, from the
+ * settings recorded with the night. */
+static void test_replay_matches_live_alerts(void **state)
+{
+	(void)state;
+	struct device d;
+	dev_open(&d, SERIAL);
+	d.z = -1000; /* prone */
+	char npr[256];
+	paths("alerts", npr, sizeof npr);
+	struct child c;
+	const char *args[] = { "record", "--port", d.slave, "-o", npr, "--alert-after", "2",
+			       "--alert-delay", "1", "--alert", "bell", "--duration", "8", NULL };
+	spawn(&c, "alerts", 0, args);
+	int st = wait_running(&c, &d, 20000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	struct readback rb;
+	read_back(npr, &rb);
+	assert_true(rb.host_alerts >= 1);
+
+	/* No options: the recording's own alert settings reproduce the night. */
+	char args2[400], out[8192];
+	snprintf(args2, sizeof args2, "replay '%s'", npr);
+	assert_int_equal(run_cli(args2, out, sizeof out), 0);
+	assert_non_null(strstr(out, "using the alert settings recorded with the night: avoid prone, "
+				    "alert after 2 s, delay 1 s, mode bell"));
+	assert_non_null(strstr(out, "position prone"));
+	assert_non_null(strstr(out, "alert level 1: prone"));
+	assert_non_null(strstr(out, "same times"));
+
+	/* An option overrides the recorded setting, and replay says what to expect. */
+	snprintf(args2, sizeof args2, "replay '%s' --avoid supine", npr);
+	assert_int_equal(run_cli(args2, out, sizeof out), 0);
+	assert_non_null(strstr(out, "alerts are not expected to match"));
+	assert_null(strstr(out, "alert level 1"));
+	assert_non_null(strstr(out, "they differ, as expected"));
+
+	/* info counts the settings note as a note. */
+	snprintf(args2, sizeof args2, "info '%s'", npr);
+	assert_int_equal(run_cli(args2, out, sizeof out), 0);
+	assert_non_null(strstr(out, "notes 1)"));
+	dev_close(&d);
+	unlink(npr);
+	unlink(c.out);
+	unlink(c.err);
 }
 
 static void test_usage_and_no_device(void **state)

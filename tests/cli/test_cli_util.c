@@ -171,13 +171,26 @@ static void output_into_a_fifo_keeps_the_fifo(void **state)
 	}
 }
 
+/* Run argv with a 64 KiB file size limit (how tests make a full disk). The child
+ * inherits the limit; SIGXFSZ keeps its default action here. */
+static void run_over_64k_limit(struct ctx *c, const char *const *argv)
+{
+	struct rlimit old, lim;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 65536;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	run(c, argv);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+}
+
 /* main.c: over `ulimit -f` (how tests make a full disk) the commands used to die of
  * SIGXFSZ with status 153, no message and their temporary file left behind. */
 static void file_size_limit_is_a_write_failure(void **state)
 {
 	struct ctx *c = *state;
 	char out[4096 + 16];
-	struct rlimit old, lim;
 	const char *const cases[][8] = {
 		{ "simulate", "-o", out, "--hours", "1", NULL },
 		{ "epochs", c->night, "--epoch", "0.01", "-o", out, NULL },
@@ -185,18 +198,25 @@ static void file_size_limit_is_a_write_failure(void **state)
 
 	fx_path(out, sizeof out, c->dir, "out");
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		/* The child inherits the limit; SIGXFSZ keeps its default action here. */
-		assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-		lim = old;
-		lim.rlim_cur = 65536;
-		assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-		run(c, cases[i]);
-		assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+		run_over_64k_limit(c, cases[i]);
 		assert_int_equal(c->r.status, 1);
 		if (!strstr(c->r.err, "File too large"))
 			fail_msg("%s: stderr '%s'", cases[i][0], c->r.err);
 		assert_int_equal(fx_count_entries(c->dir), 1); /* no temporary file */
 	}
+}
+
+/* main.c, cli_util.c: a failed write to standard output ("-") is reported once, as
+ * "standard output", with the system's reason; it used to name "-" and then add a
+ * second, reasonless "standard output: write failed". */
+static void standard_output_failure_is_reported_once(void **state)
+{
+	struct ctx *c = *state;
+
+	/* 3600 rows of CSV on stdout (a file in c->dir), over a 64 KiB limit. */
+	run_over_64k_limit(c, (const char *[]){ "epochs", c->night, "--epoch", "0.01", NULL });
+	assert_int_equal(c->r.status, 1);
+	assert_string_equal(c->r.err, "nightpose: standard output: write failed: File too large\n");
 }
 
 /* cli_night.c: a calibration file from another device is probably the wrong one. */
@@ -451,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(empty_output_name_is_a_usage_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(output_into_a_fifo_keeps_the_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_size_limit_is_a_write_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(standard_output_failure_is_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(calibration_of_another_device_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(damaged_date_is_unknown_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_recordings_are_named_alike, setup, teardown),

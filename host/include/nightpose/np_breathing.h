@@ -31,6 +31,7 @@ struct np_breathing_cfg {
 	double window_s;      /* length of the windows of np_breathing_windows() (300) */
 };
 
+/* Fill cfg with the defaults given next to each field. */
 void np_breathing_cfg_default(struct np_breathing_cfg *cfg);
 
 enum np_breathing_status {

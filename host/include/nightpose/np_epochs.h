@@ -53,6 +53,7 @@ struct np_analysis_cfg {
 	bool autocal;                  /* try offset/gain autocalibration from the night (default on) */
 };
 
+/* Fill cfg with the defaults given next to each field. */
 void np_analysis_cfg_default(struct np_analysis_cfg *cfg);
 
 struct np_epochs {
@@ -74,6 +75,7 @@ struct np_epochs {
 int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg *cfg,
 		      struct np_epochs *out);
 
+/* Free e->v and leave e empty; NULL is allowed. */
 void np_epochs_free(struct np_epochs *e);
 
 /*

@@ -63,6 +63,7 @@ int np_rec_data_write(const struct np_rec_data *d, const char *path);
 int np_rec_data_write_watched(const struct np_rec_data *d, const char *path,
 			      const struct np_tmp_watch *watch);
 
+/* Free the tracks and annotations and leave d empty, as after np_rec_data_init(). */
 void np_rec_data_free(struct np_rec_data *d);
 
 /*
@@ -82,6 +83,7 @@ enum np_import_format {
 
 /* "csv", "spc", "uci-ar", "hapt". Returns NP_OK or NP_ERR_ARG. */
 int np_import_format_parse(const char *name, enum np_import_format *f);
+/* The reverse: a static string, "?" for a value out of range. */
 const char *np_import_format_name(enum np_import_format f);
 
 /* Units of the acceleration columns of the generic csv format. */
@@ -103,6 +105,7 @@ struct np_import_opts {
 	const char *name;           /* input file name, for the header's source text (may be NULL) */
 };
 
+/* Defaults: scale g, no rate, NP_IMPORT_NO_START, no labels, no name. */
 void np_import_opts_default(struct np_import_opts *o);
 
 /* "YYYY-MM-DDTHH:MM:SS" (a space for the T and a final Z allowed), UTC, to Unix ms.

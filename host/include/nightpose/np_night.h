@@ -14,6 +14,10 @@
 
 #define NP_SENSORS_MAX 2
 
+/* Clock jump bound (np_night_load): a fixed allowance plus a fraction of the elapsed time. */
+#define NP_NIGHT_JUMP_S 60.0
+#define NP_NIGHT_JUMP_FRAC 0.01
+
 struct np_sample_g {
 	double t_s;    /* seconds from the chest sensor's first sample */
 	float x, y, z; /* sensor axes, in g */
@@ -57,12 +61,21 @@ struct np_night {
 	struct np_gap *gaps;
 	size_t n_gaps;
 	unsigned device_resets; /* HELLO frames after samples: the device restarted */
+	unsigned clock_jumps;   /* device ticks that jumped without a HELLO (see np_night_load) */
 	size_t samples_dropped; /* samples earlier than their predecessor (stale or damaged frames) */
 	struct np_rec_stats stats;
 };
 
 /*
  * Load a recording (time mapping, resets and gaps: datasets/FORMAT.md section 5).
+ * The ticks are checked against the host receive times: a device can deliver a
+ * frame late, never early, and its clock drifts far less than 1 %. A SAMPLES
+ * frame whose last sample's tick time runs ahead of its receive time by more
+ * than NP_NIGHT_JUMP_S + NP_NIGHT_JUMP_FRAC x (host time since the run was
+ * anchored), compared with the least delayed frame of the run, or whose first
+ * sample lies that much before the sensor's previous sample, is a clock jump
+ * (damage, a firmware fault): the run is re-anchored on the host clock as after
+ * a device reset, a skipped stretch becomes a gap, and clock_jumps counts it.
  * Returns NP_OK, the np_rec_reader_open() errors, NP_ERR_RANGE when the header's
  * HELLO has tick_hz or lsb_per_g 0 (samples cannot be placed or scaled),
  * NP_ERR_IO on a read error, NP_ERR_NOMEM. On failure *n is zeroed.

@@ -43,8 +43,10 @@ bool np_outfile_is_special(const char *path);
  */
 int np_outfile_open(struct np_outfile *o, const char *path);
 
-/* Flush, fsync, close and rename into place. Returns NP_OK or NP_ERR_IO (errno set);
- * on failure the temporary file is removed and the target is left untouched. */
+/* Flush, fsync, close and rename into place (stdout is only flushed; a special file
+ * is flushed and closed). NP_ERR_IO also when an earlier write failed (ferror()).
+ * Returns NP_OK or NP_ERR_IO (errno set); on failure the temporary file is removed
+ * and the target is left untouched. */
 int np_outfile_commit(struct np_outfile *o);
 
 /* Close and remove the temporary file; the target is left untouched. */
@@ -71,5 +73,9 @@ char *np_outfile_tmp_name(const char *path);
  * and tmp is removed). Returns NP_OK or NP_ERR_IO (errno set); on failure tmp is
  * removed and path is left untouched. */
 int np_outfile_rename_into_place(const char *tmp, const char *path);
+
+/* Make a rename into path durable: fsync the directory that holds path (best effort,
+ * errors ignored: the data itself was already fsync'ed). */
+void np_outfile_sync_dir(const char *path);
 
 #endif

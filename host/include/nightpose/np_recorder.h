@@ -49,6 +49,35 @@ struct np_recorder_cfg {
 /* Defaults: avoid prone, no alerts, identity mounting, commands on. */
 void np_recorder_cfg_default(struct np_recorder_cfg *cfg);
 
+/*
+ * The settings a recording was made with, so that replay can take the same
+ * decisions. The recorder writes them once, with the first chest samples, as
+ * a host ANNOTATION of kind NOTE (zero length, at that frame's first tick)
+ * whose text is machine-readable (datasets/FORMAT.md, 3.3):
+ *   "nightpose-live avoid=prone after=60 delay=1800 mode=vibrate rot=identity"
+ * rot is "identity" or the 9 mounting matrix entries, row by row, as the hex
+ * bits of IEEE-754 floats, so that a replay applies exactly the same rotation.
+ */
+#define NP_LIVE_SETTINGS_TAG "nightpose-live "
+
+/* Returns NP_OK, NP_ERR_NOSPACE (cap too small; 200 always suffices). */
+int np_recorder_settings_text(const struct np_recorder_cfg *cfg, char *buf, size_t cap);
+
+/*
+ * Parse such a text into avoid_mask, alert_after_s, alert_delay_s, alert_mode
+ * and mounting of *cfg (other fields untouched; nothing changed on error).
+ * Unknown keys are skipped. Returns NP_OK, NP_ERR_FORMAT.
+ */
+int np_recorder_settings_parse(const char *text, struct np_recorder_cfg *cfg);
+
+/*
+ * The first settings note in the recording at path, into *cfg as above;
+ * *found false (and *cfg untouched) for recordings without one (simulated,
+ * imported, made before settings were recorded). Returns NP_OK or the
+ * reader's errors.
+ */
+int np_recorder_settings_read(const char *path, struct np_recorder_cfg *cfg, bool *found);
+
 enum np_note_kind {
 	NP_NOTE_POSITION = 1,      /* position changed (position) */
 	NP_NOTE_ALERT,             /* an alert (position, level, seconds in position) */

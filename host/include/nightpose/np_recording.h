@@ -57,8 +57,9 @@ enum np_rec_commit {
 };
 
 /*
- * Create path (through "path.tmp-XXXXXX" in the same directory, mode 0600) and
- * write the header; h->version is ignored (NP_REC_VERSION is written).
+ * Create path (through "path.tmp-XXXXXX" in the same directory, mode 0666 less the
+ * umask; a device or FIFO such as /dev/null is written directly) and write the
+ * header; h->version is ignored (NP_REC_VERSION is written).
  * Returns NP_OK, NP_ERR_IO (errno set), NP_ERR_NOMEM, NP_ERR_ARG.
  */
 int np_rec_writer_open(struct np_rec_writer **w, const char *path, const struct np_rec_header *h,
@@ -74,7 +75,7 @@ int np_rec_writer_open(struct np_rec_writer **w, const char *path, const struct 
 int np_rec_writer_append(struct np_rec_writer *w, uint32_t host_ms, uint8_t origin,
 			 const struct np_frame *f);
 
-/* fflush + fsync. */
+/* Write the buffered records and fsync. NP_OK or NP_ERR_IO (errno set). */
 int np_rec_writer_flush(struct np_rec_writer *w);
 
 /*
@@ -112,7 +113,7 @@ struct np_rec_entry {
 /*
  * Open and validate the header. Returns NP_OK; NP_ERR_IO (errno set: missing file,
  * directory); NP_ERR_FORMAT (empty, not a recording, damaged header);
- * NP_ERR_VERSION (a later format version: see np_rec_reader_version()).
+ * NP_ERR_VERSION (a later format version: see np_rec_reader_version_seen()).
  */
 int np_rec_reader_open(struct np_rec_reader **r, const char *path, struct np_rec_header *h);
 
@@ -141,8 +142,10 @@ bool np_rec_reader_magic_seen(const char *path);
 /* Next good record. Returns NP_OK, NP_ERR_EOF at the end (a torn tail is the end), NP_ERR_IO. */
 int np_rec_reader_next(struct np_rec_reader *r, struct np_rec_entry *e);
 
+/* Counters so far (gaps, corrupted records, ...); owned by r, valid until np_rec_reader_close(). */
 const struct np_rec_stats *np_rec_reader_stats(const struct np_rec_reader *r);
 
+/* Close the file and free r; NULL is allowed. */
 void np_rec_reader_close(struct np_rec_reader *r);
 
 /*

@@ -27,6 +27,7 @@ struct np_report_cfg {
 	struct np_posture_cfg posture;  /* for the episodes */
 };
 
+/* Avoid prone; default posture thresholds (np_posture_cfg_default()). */
 void np_report_cfg_default(struct np_report_cfg *cfg);
 
 /* "prone,supine" -> mask. Returns NP_OK or NP_ERR_ARG (unknown name, or "unknown"). */
@@ -66,6 +67,7 @@ struct np_report {
 	double gap_s;
 	unsigned lost_frames;
 	unsigned long long corrupt_records;
+	unsigned clock_jumps;     /* night->clock_jumps: stretches placed by the host clock */
 	double unknown_s;
 	bool calibrated;          /* a calibration file gave the mounting */
 	struct np_autocal autocal;
@@ -82,10 +84,12 @@ struct np_report {
 	unsigned labelled, agreed;
 };
 
-/* Returns NP_OK or NP_ERR_NOMEM. Free with np_report_free(). */
+/* Returns NP_OK or NP_ERR_NOMEM. Free with np_report_free(), after a failure too
+ * (r may hold part of the report). */
 int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 		    const struct np_report_cfg *cfg, struct np_report *r);
 
+/* Free what np_report_build() allocated; NULL is allowed. */
 void np_report_free(struct np_report *r);
 
 /* Human-readable report, with the advice and the not-medical-advice line. NP_OK or NP_ERR_IO. */

@@ -37,6 +37,7 @@ struct np_sim_opts {
 	struct np_mat3 mount;
 };
 
+/* Defaults as given next to each field: chest only, sensor errors and mounting from the seed. */
 void np_sim_opts_default(struct np_sim_opts *o);
 
 /* What the generator did, for tests (the same figures are in NOTE annotations). */

@@ -18,6 +18,7 @@ struct np_text {
 	unsigned long line; /* 1-based number of the line last returned by np_text_next() */
 };
 
+/* Read buf[0..len) line by line; buf is the caller's and must outlive t. */
 void np_text_init(struct np_text *t, const char *buf, size_t len);
 
 /* Next line without its "\n" or "\r\n"; false at the end of the buffer. */

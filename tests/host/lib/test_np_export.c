@@ -29,7 +29,7 @@ struct fixture {
 	struct np_night night;
 	struct np_episode ep[4];
 	struct np_night_event ev[2];
-	struct np_night_annotation ann[1];
+	struct np_night_annotation ann[2];
 	struct np_gap gap[1];
 };
 
@@ -58,7 +58,8 @@ static void add_series(struct np_series *s, double rate_hz, double dur_s, double
 	}
 }
 
-/* 600 s at rate_hz, a 30 s gap at 200 s, an alert, a note, four episodes. */
+/* 600 s at rate_hz, a 30 s gap at 200 s, an alert, a note, the recorder's settings note,
+ * four episodes. */
 static void make_night(struct fixture *fx, uint32_t rate_millihz, int lsb, bool second)
 {
 	memset(fx, 0, sizeof *fx);
@@ -85,8 +86,11 @@ static void make_night(struct fixture *fx, uint32_t rate_millihz, int lsb, bool 
 	n->n_events = 2;
 	fx->ann[0] = (struct np_night_annotation){.start_s = 0, .end_s = 300, .kind = NP_ANN_NOTE};
 	strcpy(fx->ann[0].text, "simulated breathing 14.0 bpm");
+	/* The recorder's settings, for replay only: not exported. */
+	fx->ann[1] = (struct np_night_annotation){.start_s = 0, .end_s = 0, .kind = NP_ANN_NOTE};
+	strcpy(fx->ann[1].text, "nightpose-live avoid=prone after=240 delay=0 mode=vibrate rot=identity");
 	n->ann = fx->ann;
-	n->n_ann = 1;
+	n->n_ann = 2;
 	fx->ep[0] = (struct np_episode){0, 120, NP_POS_SUPINE};
 	fx->ep[1] = (struct np_episode){120, 200, NP_POS_PRONE};
 	fx->ep[2] = (struct np_episode){200, 230, NP_POS_UNKNOWN};

@@ -53,6 +53,30 @@ static void time_column_in_seconds_and_g(void **state)
 	np_rec_data_free(&d);
 }
 
+/* A spreadsheet in a decimal-comma locale writes "0,98" and separates with ';'. It
+ * used to take the first row for a header and then fail on "not a number". */
+static void semicolons_allow_decimal_commas(void **state)
+{
+	(void)state;
+	static const char text[] = "0,00;0,01;-0,02;0,98\n"
+				   "0,04;0,011;-0,02;0,981\n";
+	struct np_import_opts o = opts(0, NP_SCALE_G, 0);
+	struct np_rec_data d;
+	struct np_import_error err;
+
+	assert_int_equal(parse(text, &o, &d, &err), NP_OK);
+	assert_int_equal(d.track[0].n, 2);
+	assert_int_equal(d.track[0].v[1].tick, 40);
+	assert_int_equal(d.track[0].v[0].x, 10);
+	assert_int_equal(d.track[0].v[0].y, -20);
+	assert_int_equal(d.track[0].v[1].z, 981);
+	np_rec_data_free(&d);
+
+	/* With ',' between columns a comma is never a decimal point. */
+	static const char plain[] = "0.00,0,01,-0.02,0.98\n";
+	assert_int_not_equal(parse(plain, &o, &d, &err), NP_OK);
+}
+
 static void fixed_rate_without_header_or_time(void **state)
 {
 	(void)state;
@@ -209,6 +233,7 @@ int main(void)
 		cmocka_unit_test(fixed_rate_without_header_or_time),
 		cmocka_unit_test(six_columns_make_two_sensors_and_labels_make_runs),
 		cmocka_unit_test(counts_keep_their_scale),
+		cmocka_unit_test(semicolons_allow_decimal_commas),
 		cmocka_unit_test(malformed_input_names_line_and_column),
 		cmocka_unit_test(counts_must_be_whole_and_fit_16_bits),
 		cmocka_unit_test(long_junk_is_quoted_short_and_printable),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "np_err.h"
+#include "np_import.h"
 #include "np_night.h"
 #include "rec_fixture.h"
 
@@ -453,6 +454,204 @@ static void test_unusable_hello_and_errors(void **state)
 	assert_int_equal(n.sensor_count, 0);
 }
 
+/* ---- clock jumps: ticks that disagree with the host receive times ---- */
+
+/* frames one-second frames of 25 samples (0, 0, z) from tick0, frame k received at
+ * host0 + 1000 (k + 1) ms, just after its last sample (as the builder times them). */
+static void raw_run(struct raw *r, uint32_t host0, uint32_t tick0, unsigned frames, int16_t z)
+{
+	for (unsigned k = 0; k < frames; k++)
+		raw_samples(r, host0 + 1000 * (k + 1), 0, tick0 + 1000 * k, 25, z);
+}
+
+/* Every stride-th sample at its tick time: sample i at 0.04 i s (25 Hz from t = 0). */
+static void expect_on_ticks(const struct np_series *sr, size_t stride)
+{
+	for (size_t i = 0; i < sr->n; i += stride)
+		assert_near(sr->v[i].t_s, 0.04 * (double)i, EPS);
+}
+
+static void expect_increasing(const struct np_series *sr)
+{
+	for (size_t i = 1; i < sr->n; i++)
+		if (!(sr->v[i].t_s > sr->v[i - 1].t_s))
+			fail_msg("sample %zu at %.6f s, not after %.6f s", i, sr->v[i].t_s,
+				 sr->v[i - 1].t_s);
+}
+
+/*
+ * 100 s of samples, then the ticks jump by jump while the host clock goes on
+ * (skip_s seconds later, with the frames of that stretch lost), then 100 s more.
+ * The night keeps its real length: the second run is placed by the host clock.
+ */
+static void check_jump(const char *path, uint32_t jump, uint32_t skip_s)
+{
+	struct np_rec_header h;
+	struct np_night n;
+	struct raw r;
+
+	raw_begin(&r, path, &h, 25000);
+	raw_hello(&r, 0, &h.hello);
+	raw_run(&r, 0, 5000, 100, 1000);
+	r.seq = (uint16_t)(r.seq + skip_s);
+	raw_run(&r, 100000 + 1000 * skip_s, 5000 + 1000 * (100 + skip_s) + jump, 100, -1000);
+	raw_close(&r);
+
+	assert_int_equal(np_night_load(path, &n), NP_OK);
+	assert_int_equal(n.clock_jumps, 1);
+	assert_int_equal(n.device_resets, 0);
+	assert_int_equal(n.sensor[0].n, 5000);
+	assert_int_equal(n.samples_dropped, 0);
+	expect_increasing(&n.sensor[0]);
+	assert_near(n.duration_s, 200.0 + skip_s, EPS);
+	assert_near(n.sensor[0].v[2500].t_s, 100.0 + skip_s, EPS);
+	assert_near(n.sensor[0].v[2500].z, -1.0, EPS);
+	if (skip_s)
+		expect_one_gap(&n, 100.0, 100.0 + skip_s);
+	else
+		assert_int_equal(n.n_gaps, 0);
+	np_night_free(&n);
+}
+
+/* Forward: 2^31 ticks less a little (unwrapped forward: 24.8 days at 1 kHz). */
+static void test_clock_jump_forward(void **state)
+{
+	struct fx_ctx *c = *state;
+
+	check_jump(c->path, 0x7FFFF000u, 0);
+	check_jump(c->path, 0x7FFFF000u, 30);
+	/* Just past the bound (60 s + 1 % of 100 s) is a jump as well. */
+	check_jump(c->path, 62000, 0);
+}
+
+/* Backward without a HELLO: exactly 2^31 (unwrapped backward), one hour, 2^31 + a
+ * little. Before, every later sample was dropped as stale. */
+static void test_clock_jump_backward(void **state)
+{
+	struct fx_ctx *c = *state;
+
+	check_jump(c->path, 0x80000000u, 0);
+	check_jump(c->path, (uint32_t)-3600000, 0);
+	check_jump(c->path, 0x80001000u, 20);
+}
+
+/* One frame with bit 31 of its first_tick flipped (before the CRC): the data
+ * around it stays where it was, the flip costs two re-anchors and nothing else. */
+static void test_clock_jump_one_bad_frame(void **state)
+{
+	struct fx_ctx *c = *state;
+	struct np_rec_header h;
+	struct np_night n;
+	struct raw r;
+
+	raw_begin(&r, c->path, &h, 25000);
+	raw_hello(&r, 0, &h.hello);
+	raw_run(&r, 0, 5000, 50, 1000);
+	raw_samples(&r, 51000, 0, (5000 + 50000) ^ 0x80000000u, 25, 1000);
+	raw_run(&r, 51000, 5000 + 51000, 49, 1000);
+	raw_close(&r);
+
+	assert_int_equal(np_night_load(c->path, &n), NP_OK);
+	assert_int_equal(n.clock_jumps, 2);
+	assert_int_equal(n.sensor[0].n, 2500);
+	assert_int_equal(n.samples_dropped, 0);
+	expect_increasing(&n.sensor[0]);
+	expect_on_ticks(&n.sensor[0], 25);
+	assert_near(n.duration_s, 100.0, EPS);
+	assert_int_equal(n.n_gaps, 0);
+	np_night_free(&n);
+}
+
+/*
+ * What a live night looks like: receive times late by up to 3 s of jitter, a
+ * device clock 300 ppm fast, and a two-minute link outage whose samples the
+ * device buffers and delivers in a burst after LINK_RESTORED, up to two minutes
+ * late. None of it is a clock jump: the ticks time every sample.
+ */
+static void test_live_jitter_is_not_a_jump(void **state)
+{
+	struct fx_ctx *c = *state;
+	struct np_rec_header h;
+	struct np_night n;
+	struct raw r;
+	const unsigned frames = 3000, lost_at = 1000, lost_for = 120;
+	uint32_t burst_ms = 0;
+
+	raw_begin(&r, c->path, &h, 25000);
+	raw_hello(&r, 0, &h.hello);
+	for (unsigned k = 0; k < frames; k++) {
+		/* When the frame's last sample is taken, on the host clock. */
+		uint32_t taken = (uint32_t)((double)(k + 1) * 1000.0 * (1.0 - 300e-6));
+		uint32_t host = taken + (k * 7919u) % 3001u;
+
+		if (k == lost_at) {
+			raw_event(&r, taken + 500, NP_ORIGIN_HOST, NP_EVENT_LINK_LOST, 0);
+			burst_ms = taken + 1000 * lost_for + 1000;
+			raw_event(&r, burst_ms, NP_ORIGIN_HOST, NP_EVENT_LINK_RESTORED, 0);
+		}
+		if (k >= lost_at && k < lost_at + lost_for)
+			host = burst_ms + 50 * (k - lost_at + 1);
+		raw_samples(&r, host, 0, 1000 * k, 25, 1000);
+	}
+	raw_close(&r);
+
+	assert_int_equal(np_night_load(c->path, &n), NP_OK);
+	assert_int_equal(n.clock_jumps, 0);
+	assert_int_equal(n.sensor[0].n, 25 * frames);
+	assert_int_equal(n.samples_dropped, 0);
+	assert_near(n.duration_s, frames, EPS);
+	expect_on_ticks(&n.sensor[0], 25 * 50);
+	np_night_free(&n);
+}
+
+/* Imports derive host_ms from the ticks: a dataset with a 10-minute pause loads
+ * as before, the pause a gap and no clock jump. */
+static void test_import_has_no_clock_jump(void **state)
+{
+	struct fx_ctx *c = *state;
+	struct np_import_opts o;
+	struct np_import_error err;
+	struct np_rec_data d;
+	struct np_night n;
+	char *csv = malloc(16384), *p = csv;
+
+	assert_non_null(csv);
+	p += sprintf(p, "t,x,y,z,label\n");
+	for (unsigned i = 0; i < 200; i++)
+		p += sprintf(p, "%u,0,0,1,%s\n", i < 100 ? i : 600 + i, i < 100 ? "supine" : "prone");
+	np_import_opts_default(&o);
+	o.start_utc_ms = FX_CREATED_MS;
+	assert_int_equal(np_import_csv(csv, strlen(csv), &o, &d, &err), NP_OK);
+	free(csv);
+	assert_int_equal(np_rec_data_write(&d, c->path), NP_OK);
+	np_rec_data_free(&d);
+
+	assert_int_equal(np_night_load(c->path, &n), NP_OK);
+	assert_int_equal(n.clock_jumps, 0);
+	assert_int_equal(n.sensor[0].n, 200);
+	assert_near(n.duration_s, 800.0, EPS);
+	expect_one_gap(&n, 100.0, 700.0);
+	assert_int_equal(n.n_ann, 2);
+	assert_near(n.ann[1].start_s, 700.0, EPS);
+	assert_int_equal(n.ann[1].position, NP_POS_PRONE);
+	np_night_free(&n);
+}
+
+/* The shipped simulated night: 8 h at 10 Hz, as it loaded before the check. */
+static void test_sample_night_unchanged(void **state)
+{
+	struct np_night n;
+
+	(void)state;
+	assert_int_equal(np_night_load(NP_SOURCE_DIR "/datasets/samples/sample-night.npr", &n), NP_OK);
+	assert_int_equal(n.clock_jumps, 0);
+	assert_int_equal(n.sensor[0].n, 288000);
+	assert_near(n.duration_s, 28800.0, EPS);
+	assert_int_equal(n.n_gaps, 0);
+	assert_int_equal(n.n_ann, 68);
+	np_night_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +667,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unusable_hello_and_errors, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_date_stays_unknown, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_absurd_date_is_unknown, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_jump_forward, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_jump_backward, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_jump_one_bad_frame, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_live_jitter_is_not_a_jump, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_import_has_no_clock_jump, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_sample_night_unchanged, NULL, NULL),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

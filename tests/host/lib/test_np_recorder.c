@@ -584,6 +584,38 @@ static void replay_note(void *ctx, const struct np_note *n)
 	}
 }
 
+/* Replay path with cfg (commands off) as `nightpose replay` does; the alerts into *c. */
+static void replay_file(const char *path, const struct np_recorder_cfg *cfg, struct replay_ctx *c,
+			uint64_t samples)
+{
+	memset(c, 0, sizeof *c);
+	struct np_rec_header hdr;
+	assert_int_equal(np_transport_file_open(&c->t, path, 0, &hdr), NP_OK);
+	struct np_recorder_cfg rcfg = *cfg;
+	rcfg.send_commands = false;
+	struct np_recorder_hooks hooks = { .now_ms = replay_now, .note = replay_note, .ctx = c };
+	struct np_transport t = c->t;
+	struct np_recorder *rec;
+	assert_int_equal(np_recorder_new(&rec, &rcfg, &hooks, &t), NP_OK);
+	assert_int_equal(np_recorder_start(rec, NULL, &hdr), NP_OK);
+	int rc;
+	while ((rc = np_recorder_step(rec, 100)) == NP_OK)
+		;
+	assert_int_equal(rc, NP_ERR_EOF);
+	assert_int_equal(np_recorder_state(rec)->samples, samples);
+	assert_int_equal(np_recorder_stop(rec), NP_OK);
+	np_recorder_free(rec);
+}
+
+static void assert_same_alerts(const struct replay_ctx *c, const struct readback *rb)
+{
+	assert_int_equal(c->alerts, rb->alerts);
+	for (size_t i = 0; i < rb->alerts; i++) {
+		assert_int_equal(c->alert_ms[i], rb->alert_ms[i]);
+		assert_int_equal(c->alert_level[i], rb->alert_level[i]);
+	}
+}
+
 /* Replay runs the live pipeline on the file: the same alerts at the same times. */
 static void test_replay_alerts_match_live(void **state)
 {
@@ -617,30 +649,152 @@ static void test_replay_alerts_match_live(void **state)
 	assert_true(rb.alerts >= 8);
 	assert_int_equal(rb.alerts, r.st.alerts);
 
-	struct replay_ctx c = { 0 };
-	struct np_rec_header hdr;
-	assert_int_equal(np_transport_file_open(&c.t, h.path, 0, &hdr), NP_OK);
-	struct np_recorder_cfg rcfg = cfg;
-	rcfg.send_commands = false;
-	struct np_recorder_hooks hooks = { .now_ms = replay_now, .note = replay_note, .ctx = &c };
-	struct np_transport t = c.t;
-	struct np_recorder *rec;
-	assert_int_equal(np_recorder_new(&rec, &rcfg, &hooks, &t), NP_OK);
-	assert_int_equal(np_recorder_start(rec, NULL, &hdr), NP_OK);
-	int rc;
-	while ((rc = np_recorder_step(rec, 100)) == NP_OK)
-		;
-	assert_int_equal(rc, NP_ERR_EOF);
-	assert_int_equal(np_recorder_state(rec)->samples, r.st.samples);
-	assert_int_equal(np_recorder_stop(rec), NP_OK);
-	np_recorder_free(rec);
-
-	assert_int_equal(c.alerts, rb.alerts);
-	for (size_t i = 0; i < rb.alerts; i++) {
-		assert_int_equal(c.alert_ms[i], rb.alert_ms[i]);
-		assert_int_equal(c.alert_level[i], rb.alert_level[i]);
-	}
+	struct replay_ctx c;
+	replay_file(h.path, &cfg, &c, r.st.samples);
+	assert_same_alerts(&c, &rb);
 	harness_free(&h);
+}
+
+static void assert_cfg_equal(const struct np_recorder_cfg *a, const struct np_recorder_cfg *b)
+{
+	assert_int_equal(a->avoid_mask, b->avoid_mask);
+	assert_int_equal(a->alert_after_s, b->alert_after_s);
+	assert_int_equal(a->alert_delay_s, b->alert_delay_s);
+	assert_int_equal(a->alert_mode, b->alert_mode);
+	assert_memory_equal(&a->mounting, &b->mounting, sizeof a->mounting);
+}
+
+/* The settings note says everything replay needs, exactly, and nothing half-read passes. */
+static void test_settings_text(void **state)
+{
+	(void)state;
+	struct np_recorder_cfg cfg, back;
+	char text[NP_ANNOTATION_TEXT_MAX + 1];
+	np_recorder_cfg_default(&cfg);
+	assert_int_equal(np_recorder_settings_text(&cfg, text, sizeof text), NP_OK);
+	assert_string_equal(text, "nightpose-live avoid=prone after=0 delay=0 mode=none rot=identity");
+
+	/* The longest text there can be, with a rotation decimals would not reproduce. */
+	cfg.avoid_mask = 0;
+	for (int p = 1; p < NP_POS_COUNT; p++)
+		cfg.avoid_mask |= NP_POS_BIT(p);
+	cfg.alert_after_s = 86400;
+	cfg.alert_delay_s = 86400;
+	cfg.alert_mode = NP_ALERT_MODE_VIBRATE;
+	for (int i = 0; i < 9; i++)
+		cfg.mounting.m[i / 3][i % 3] = -1.0f / (float)(i + 3) - 1e-7f * (float)i;
+	assert_int_equal(np_recorder_settings_text(&cfg, text, sizeof text), NP_OK);
+	print_message("%s\n", text);
+	np_recorder_cfg_default(&back);
+	assert_int_equal(np_recorder_settings_parse(text, &back), NP_OK);
+	assert_cfg_equal(&back, &cfg);
+	assert_int_equal(np_recorder_settings_text(&cfg, text, 60), NP_ERR_NOSPACE);
+
+	np_recorder_cfg_default(&back);
+	struct np_recorder_cfg before = back;
+	static const char *const bad[] = {
+		"nightpose-live avoid=prone after=60 delay=0 mode=bell",           /* no rot */
+		"nightpose-live avoid=prone after=60 delay=0 mode=bell rot=3f80",  /* short rot */
+		"nightpose-live avoid=belly after=60 delay=0 mode=bell rot=identity",
+		"nightpose-live avoid=prone after=-1 delay=0 mode=bell rot=identity",
+		"nightpose-live avoid=prone after=60 delay=0 mode=loud rot=identity",
+		"avoid=prone after=60 delay=0 mode=bell rot=identity",             /* not the tag */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(np_recorder_settings_parse(bad[i], &back), NP_ERR_FORMAT);
+		assert_cfg_equal(&back, &before);
+	}
+	/* A later writer may add keys. */
+	assert_int_equal(np_recorder_settings_parse("nightpose-live avoid=supine after=7 delay=3 "
+						    "mode=bell rot=identity sway=2", &back), NP_OK);
+	assert_int_equal(back.avoid_mask, NP_POS_BIT(NP_POS_SUPINE));
+	assert_int_equal(back.alert_after_s, 7);
+}
+
+/* A night recorded with alerts and a calibration replays with the settings read
+ * from the file alone (no options) to the same alerts; other settings do not. */
+static void test_replay_uses_recorded_settings(void **state)
+{
+	(void)state;
+	struct harness h = { 0 };
+	set_path(&h, "settings");
+	struct fake_transport *f = add_fake(&h);
+	queue_hello(f, 0, SERIAL);
+	/* Mounted upside down: the sensor's +z is the body's -z, so (0, 0, +1 g)
+	 * on the sensor is prone only through the calibration. */
+	uint16_t seq = 1;
+	uint32_t s = 0;
+	for (; s < 120; s++)
+		queue_second(f, seq++, s, 0, 0, 1000);
+	for (; s < 160; s++)
+		queue_second(f, seq++, s, 0, -1000, 0);
+	for (; s < 260; s++)
+		queue_second(f, seq++, s, 0, 0, 1000);
+	struct np_recorder_cfg cfg;
+	np_recorder_cfg_default(&cfg);
+	cfg.alert_after_s = 40;
+	cfg.alert_delay_s = 5;
+	cfg.alert_mode = NP_ALERT_MODE_BELL;
+	cfg.mounting.m[1][1] = -1.0f;
+	cfg.mounting.m[2][2] = -1.0f;
+	struct run r;
+	run_all(&h, &cfg, &r, false);
+	struct readback rb;
+	read_back(h.path, &rb);
+	assert_true(rb.alerts >= 8);
+
+	struct np_recorder_cfg night;
+	np_recorder_cfg_default(&night);
+	bool found = false;
+	assert_int_equal(np_recorder_settings_read(h.path, &night, &found), NP_OK);
+	assert_true(found);
+	assert_cfg_equal(&night, &cfg);
+	struct replay_ctx c;
+	replay_file(h.path, &night, &c, r.st.samples);
+	assert_same_alerts(&c, &rb);
+
+	/* What a replay without the recorded settings did: no calibration, no alerts. */
+	struct np_recorder_cfg plain;
+	np_recorder_cfg_default(&plain);
+	plain.alert_after_s = cfg.alert_after_s;
+	replay_file(h.path, &plain, &c, r.st.samples);
+	assert_int_equal(c.alerts, 0);
+	/* One setting overridden: other alerts. */
+	night.alert_after_s = 80;
+	replay_file(h.path, &night, &c, r.st.samples);
+	assert_true(c.alerts > 0 && c.alerts < rb.alerts);
+	harness_free(&h);
+}
+
+/* Recordings made without settings (older, simulated, imported) say so. */
+static void test_no_settings_recorded(void **state)
+{
+	(void)state;
+	char path[256];
+	snprintf(path, sizeof path, "%s/test_np_recorder-%ld-nosettings.npr", NP_BINARY_DIR,
+		 (long)getpid());
+	struct np_rec_header hdr = { .version = NP_REC_VERSION };
+	snprintf(hdr.hello.serial, sizeof hdr.hello.serial, SERIAL);
+	hdr.hello.protocol_version = NP_PROTOCOL_VERSION;
+	struct np_rec_writer *w;
+	assert_int_equal(np_rec_writer_open(&w, path, &hdr, NP_REC_COMMIT_AT_CLOSE), NP_OK);
+	struct np_annotation a = { .kind = NP_ANN_NOTE, .position = NP_POS_UNKNOWN };
+	snprintf(a.text, sizeof a.text, "nightpose-live avoid=prone"); /* a user's note, not ours */
+	a.text_len = (uint8_t)strlen(a.text);
+	uint8_t p[NP_ANNOTATION_HEADER_LEN + NP_ANNOTATION_TEXT_MAX];
+	size_t n;
+	assert_int_equal(np_annotation_encode(&a, p, sizeof p, &n), NP_OK);
+	struct np_frame fr = { .type = NP_MSG_ANNOTATION, .len = (uint16_t)n, .payload = p };
+	assert_int_equal(np_rec_writer_append(w, 0, NP_ORIGIN_HOST, &fr), NP_OK);
+	assert_int_equal(np_rec_writer_close(w), NP_OK);
+	struct np_recorder_cfg cfg, before;
+	np_recorder_cfg_default(&cfg);
+	before = cfg;
+	bool found = true;
+	assert_int_equal(np_recorder_settings_read(path, &cfg, &found), NP_OK);
+	assert_false(found);
+	assert_cfg_equal(&cfg, &before);
+	unlink(path);
 }
 
 int main(void)
@@ -662,6 +816,9 @@ int main(void)
 		cmocka_unit_test(test_reconnect_recorded),
 		cmocka_unit_test(test_reconnect_after_device_restart),
 		cmocka_unit_test(test_replay_alerts_match_live),
+		cmocka_unit_test(test_settings_text),
+		cmocka_unit_test(test_replay_uses_recorded_settings),
+		cmocka_unit_test(test_no_settings_recorded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
