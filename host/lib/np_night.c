@@ -99,12 +99,15 @@ static struct session *cur(struct loader *L)
 
 static int new_session(struct loader *L, const struct np_hello *h)
 {
+	/* h may point into L->ses (a clock jump starts a run with the same HELLO):
+	   copy it before grow() moves the array. */
+	struct np_hello hello = *h;
 	int rc = grow((void **)&L->ses, &L->cap_ses, L->n_ses, sizeof *L->ses);
 
 	if (rc != NP_OK)
 		return rc;
 	memset(&L->ses[L->n_ses], 0, sizeof *L->ses);
-	L->ses[L->n_ses].hello = *h;
+	L->ses[L->n_ses].hello = hello;
 	L->n_ses++;
 	L->samples_in_session = false;
 	return NP_OK;
