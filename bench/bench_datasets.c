@@ -15,6 +15,7 @@
 #include "np_epochs.h"
 #include "np_err.h"
 #include "np_import.h"
+#include "np_rec_data.h"
 #include "np_report.h"
 #include "np_simulate.h"
 

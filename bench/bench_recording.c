@@ -15,6 +15,7 @@
 
 #include "np_err.h"
 #include "np_night.h"
+#include "np_rec_builder.h"
 
 #define NP_PI 3.14159265358979323846
 

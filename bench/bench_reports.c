@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "np_breathing.h"
+#include "np_episodes.h"
 #include "np_err.h"
 #include "np_export.h"
 #include "np_plot.h"

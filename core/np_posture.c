@@ -222,3 +222,61 @@ enum np_position np_posture_tracker_feed(struct np_posture_tracker *t, struct np
 	}
 	return t->current;
 }
+
+bool np_position_is_lying(enum np_position p)
+{
+	return p >= NP_POS_SUPINE && p <= NP_POS_RIGHT;
+}
+
+/* Longest accepted avoid list: every name with a separator fits in far less. */
+#define AVOID_LIST_MAX 128
+
+int np_avoid_parse(const char *list, unsigned *mask)
+{
+	char buf[AVOID_LIST_MAX];
+	unsigned m = 0;
+
+	if (!list || !mask || strlen(list) >= sizeof buf)
+		return NP_ERR_ARG;
+	strcpy(buf, list);
+	/* Not strtok(): it skips empty items, and "prone,,supine" is a name left out. */
+	for (char *tok = buf, *comma; tok; tok = comma ? comma + 1 : NULL) {
+		enum np_position p;
+		comma = strchr(tok, ',');
+		if (comma)
+			*comma = '\0';
+		if (np_position_parse(tok, &p) != NP_OK || p == NP_POS_UNKNOWN)
+			return NP_ERR_ARG;
+		m |= NP_POS_BIT(p);
+	}
+	if (m == 0)
+		return NP_ERR_ARG;
+	*mask = m;
+	return NP_OK;
+}
+
+/* Append s to out (length *n, capacity cap), cutting it to fit; out stays terminated. */
+static void append(char *out, size_t cap, size_t *n, const char *s)
+{
+	size_t len = strlen(s);
+	if (*n + len >= cap)
+		len = cap - 1 - *n;
+	memcpy(out + *n, s, len);
+	*n += len;
+	out[*n] = '\0';
+}
+
+void np_avoid_text(unsigned mask, const char *sep, char *out, size_t cap)
+{
+	size_t n = 0;
+	if (cap == 0)
+		return;
+	out[0] = '\0';
+	for (unsigned p = 1; p < NP_POS_COUNT; p++) {
+		if (!(mask & NP_POS_BIT(p)))
+			continue;
+		if (n > 0)
+			append(out, cap, &n, sep);
+		append(out, cap, &n, position_names[p]);
+	}
+}

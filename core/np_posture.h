@@ -9,6 +9,7 @@
 #define NIGHTPOSE_CORE_NP_POSTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum np_position {
@@ -23,6 +24,9 @@ enum np_position {
 
 /* Bit for a position in a mask of positions (e.g. positions to avoid). */
 #define NP_POS_BIT(p) (1u << (unsigned)(p))
+
+/* pi, for the host and the firmware alike (M_PI needs _XOPEN_SOURCE). */
+#define NP_PI 3.14159265358979323846
 
 struct np_vec3 {
 	float x, y, z;
@@ -45,6 +49,24 @@ float np_vec3_angle_deg(struct np_vec3 a, struct np_vec3 b);
 const char *np_position_name(enum np_position p);
 /* Parse a label; returns NP_OK or NP_ERR_ARG. */
 int np_position_parse(const char *name, enum np_position *p);
+
+/* Supine, prone, left or right (not upright, not unknown). */
+bool np_position_is_lying(enum np_position p);
+
+/*
+ * A set of positions to avoid, as the user writes it: "prone,supine" -> mask of
+ * NP_POS_BIT()s. A name given twice is one position; an empty item ("prone,,left"),
+ * an unknown name, "unknown" or an empty list is NP_ERR_ARG (mask untouched).
+ * Lists of 128 bytes or more are NP_ERR_ARG.
+ */
+int np_avoid_parse(const char *list, unsigned *mask);
+
+/*
+ * The reverse: the names of the positions in mask, in position order, sep between
+ * them ("prone,supine" with ",", "supine, prone" with ", "); "" for an empty mask.
+ * Cut to fit cap (64 bytes hold every set with a separator of up to 4 bytes).
+ */
+void np_avoid_text(unsigned mask, const char *sep, char *out, size_t cap);
 
 /*
  * Angles of a gravity vector in the body frame, in degrees.

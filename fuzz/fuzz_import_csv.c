@@ -17,6 +17,8 @@
 
 #include "np_err.h"
 #include "np_import.h"
+#include "np_importers.h"
+#include "np_rec_data.h"
 
 #define CHECK(cond) \
 	do { \

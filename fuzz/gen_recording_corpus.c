@@ -12,6 +12,7 @@
 #include "np_bytes.h"
 #include "np_err.h"
 #include "np_night.h"
+#include "np_rec_builder.h"
 #include "np_recording.h"
 
 static const char *dir;

@@ -9,14 +9,15 @@
 #include "cli_live.h"
 #include "np_calfile.h"
 #include "np_err.h"
+#include "np_fmt.h"
 #include "np_report.h"
-#include "np_transport.h"
+#include "np_transport_serial.h"
 
 bool np_cli_parse_avoid(const char *s, uint32_t *mask)
 {
 	/* The same list as report and trend take (np_report.h). */
 	unsigned m;
-	if (np_report_parse_avoid(s, &m) != NP_OK)
+	if (np_avoid_parse(s, &m) != NP_OK)
 		return false;
 	*mask = m;
 	return true;
@@ -28,19 +29,19 @@ int np_cli_alert_option(const struct np_cli_cmd *cmd, int opt, const char *arg,
 	long v;
 	switch (opt) {
 	case NP_CLI_OPT_AVOID:
-		if (!np_cli_parse_avoid(arg, &cfg->avoid_mask))
+		if (!np_cli_parse_avoid(arg, &cfg->live.avoid_mask))
 			return np_cli_usage_error(cmd, "--avoid: expected positions from "
 						  "supine,prone,left,right,upright, got '%s'", arg);
 		return NP_EXIT_OK;
 	case NP_CLI_OPT_ALERT_AFTER:
 		if (!np_cli_parse_long(arg, 1, 86400, &v))
 			return np_cli_usage_error(cmd, "--alert-after: expected seconds 1..86400, got '%s'", arg);
-		cfg->alert_after_s = (uint32_t)v;
+		cfg->live.alert_after_s = (uint32_t)v;
 		return NP_EXIT_OK;
 	case NP_CLI_OPT_ALERT_DELAY:
 		if (!np_cli_parse_long(arg, 0, 86400, &v))
 			return np_cli_usage_error(cmd, "--alert-delay: expected seconds 0..86400, got '%s'", arg);
-		cfg->alert_delay_s = (uint32_t)v;
+		cfg->live.alert_delay_s = (uint32_t)v;
 		return NP_EXIT_OK;
 	case NP_CLI_OPT_CALIBRATION: {
 		/* Only the rotation: the file's offset/gain fit belongs to the night it
@@ -56,31 +57,11 @@ int np_cli_alert_option(const struct np_cli_cmd *cmd, int opt, const char *arg,
 				np_cli_fail(arg, rc, 0);
 			return NP_EXIT_USAGE;
 		}
-		cfg->mounting = cal.chest.r;
+		cfg->live.mounting = cal.chest.r;
 		return NP_EXIT_OK;
 	}
 	}
 	return np_cli_usage_error(cmd, "unknown option");
-}
-
-void np_cli_avoid_text(uint32_t mask, char *buf, size_t cap)
-{
-	size_t n = 0;
-	buf[0] = '\0';
-	for (int p = 1; p < NP_POS_COUNT && n < cap; p++)
-		if (mask & NP_POS_BIT(p)) {
-			int k = snprintf(buf + n, cap - n, "%s%s", n ? "," : "",
-					 np_position_name((enum np_position)p));
-			if (k < 0)
-				return;
-			n += (size_t)k;
-		}
-}
-
-void np_cli_hms(double seconds, char *buf, size_t cap)
-{
-	unsigned long s = seconds > 0 ? (unsigned long)(seconds + 0.5) : 0;
-	snprintf(buf, cap, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
 }
 
 int np_cli_probe(const char *path, unsigned timeout_ms, struct np_hello *hello)
@@ -170,7 +151,7 @@ void np_cli_live_line(struct np_cli_live *l, double t, const char *fmt, ...)
 	char hms[32];
 	va_list ap;
 	clear_status(l);
-	np_cli_hms(t, hms, sizeof hms);
+	np_fmt_hms(t, hms, sizeof hms);
 	fprintf(l->out, "[%s] ", hms);
 	va_start(ap, fmt);
 	vfprintf(l->out, fmt, ap);
@@ -194,7 +175,7 @@ void np_cli_position_times(const struct np_live_state *st, char *buf, size_t cap
 		if (st->time_in_s[q] <= 0)
 			continue;
 		char hms[32];
-		np_cli_hms(st->time_in_s[q], hms, sizeof hms);
+		np_fmt_hms(st->time_in_s[q], hms, sizeof hms);
 		int k = snprintf(buf + n, cap - n, "%s%s %s (%.0f%%)", n ? ", " : "",
 				 np_position_name((enum np_position)q), hms,
 				 total > 0 ? 100.0 * st->time_in_s[q] / total : 0.0);
@@ -213,7 +194,7 @@ void np_cli_live_status(struct np_cli_live *l, double t, const struct np_live_st
 		return;
 	l->last_status_s = t;
 	char hms[32], line[512];
-	np_cli_hms(t, hms, sizeof hms);
+	np_fmt_hms(t, hms, sizeof hms);
 	int k = snprintf(line, sizeof line, "%s  %llu samples  %.1f Hz  %s  lost %llu%s", hms,
 			 (unsigned long long)st->samples, st->rate_hz, np_position_name(st->position),
 			 (unsigned long long)np_live_frames_lost(st),

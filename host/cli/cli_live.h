@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "np_fmt.h"
 #include "np_recorder.h"
 
 /* "prone,supine" -> NP_POS_BIT mask; false on an unknown name or an empty list. */
@@ -26,11 +27,6 @@ enum {
 int np_cli_alert_option(const struct np_cli_cmd *cmd, int opt, const char *arg,
 			struct np_recorder_cfg *cfg);
 
-/* "prone,supine" from a mask. */
-void np_cli_avoid_text(uint32_t mask, char *buf, size_t cap);
-
-/* "1:02:03" for seconds (negative clamps to 0). */
-void np_cli_hms(double seconds, char *buf, size_t cap);
 
 /*
  * Choose the port for --port auto: the one USB port with the nightpose VID,

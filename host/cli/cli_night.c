@@ -102,7 +102,7 @@ int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct
 
 	switch (c) {
 	case 'a':
-		if (np_report_parse_avoid(optarg, &o->rcfg.avoid_mask) != NP_OK)
+		if (np_avoid_parse(optarg, &o->rcfg.avoid_mask) != NP_OK)
 			return np_cli_usage_error(cmd,
 						  "--avoid: expected positions among supine, prone, left, "
 						  "right, upright, not '%s'",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "np_episodes.h"
 #include "np_err.h"
 #include "np_plot.h"
 

@@ -9,6 +9,7 @@
 #include "np_calfile.h"
 #include "np_epochs.h"
 #include "np_err.h"
+#include "np_night_cal.h"
 
 static const char usage[] =
 	"usage: nightpose calibrate NIGHT.npr -o CAL.json --supine T0-T1 --left T0-T1\n"

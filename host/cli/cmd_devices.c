@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "cli_live.h"
 #include "np_err.h"
-#include "np_transport.h"
+#include "np_transport_serial.h"
 
 static const char usage[] =
 	"usage: nightpose devices [--format text|json] [--probe]\n"

@@ -5,8 +5,10 @@
 
 #include "cli.h"
 #include "cli_night.h"
+#include "np_episodes.h"
 #include "np_err.h"
 #include "np_export.h"
+#include "np_night_cal.h"
 #include "np_report.h"
 
 static const char usage[] =

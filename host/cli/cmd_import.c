@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "np_err.h"
 #include "np_import.h"
+#include "np_rec_data.h"
 
 static const char usage[] =
 	"usage: nightpose import FORMAT INPUT -o NIGHT.npr [options]\n"

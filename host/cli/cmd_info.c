@@ -11,7 +11,10 @@
 #include "cli.h"
 #include "np_err.h"
 #include "np_epochs.h"
+#include "np_fmt.h"
+#include "np_json.h"
 #include "np_night.h"
+#include "np_night_cal.h"
 #include "np_report.h"
 
 static const char usage[] =
@@ -158,7 +161,7 @@ static void print_text(const char *path, const struct np_night *n, const struct 
 
 	iso_utc((double)n->header.created_utc_ms / 1000.0, created, sizeof created);
 	iso_utc(n->start_utc_s, start, sizeof start);
-	np_report_fmt_hms(n->duration_s, dur, sizeof dur);
+	np_fmt_hms(n->duration_s, dur, sizeof dur);
 	printf("file:         %s\n", path);
 	printf("format:       nightpose recording v%u%s\n", n->header.version,
 	       flags_text(n->header.flags));
@@ -309,7 +312,7 @@ static int run(int argc, char **argv)
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
 	}
 	if (format == 1)
-		rc = np_report_json_line(json_of(path, &night, &sum), stdout);
+		rc = np_json_line(json_of(path, &night, &sum), stdout);
 	else
 		print_text(path, &night, &sum);
 	np_night_free(&night);

@@ -9,8 +9,10 @@
 #include "cli.h"
 #include "cli_live.h"
 #include "np_err.h"
+#include "np_fmt.h"
 #include "np_recorder.h"
-#include "np_transport.h"
+#include "np_settings.h"
+#include "np_transport_serial.h"
 
 static const char usage[] =
 	"usage: nightpose record [--port PATH|auto] -o NIGHT.npr [--duration S] [--rate HZ]\n"
@@ -152,9 +154,9 @@ static void summary(const char *path, const struct np_live_state *st, double sec
 		    const struct np_recorder_cfg *cfg)
 {
 	char hms[32], pos[512], avoid[96];
-	np_cli_hms(secs, hms, sizeof hms);
+	np_fmt_hms(secs, hms, sizeof hms);
 	np_cli_position_times(st, pos, sizeof pos);
-	np_cli_avoid_text(cfg->avoid_mask, avoid, sizeof avoid);
+	np_avoid_text(cfg->live.avoid_mask, ",", avoid, sizeof avoid);
 	printf("Recorded %s to %s from device %s (firmware %u.%u.%u): %llu samples at %.1f Hz, "
 	       "%llu frames lost, %u link losses, %u device restarts. Positions: %s.",
 	       hms, path, st->hello.serial, st->hello.fw_major, st->hello.fw_minor, st->hello.fw_patch,
@@ -162,12 +164,10 @@ static void summary(const char *path, const struct np_live_state *st, double sec
 	       (unsigned long long)np_live_frames_lost(st), st->link_losses, st->device_resets, pos);
 	if (st->device_dropped)
 		printf(" The device dropped %u samples (link too slow).", st->device_dropped);
-	if (cfg->alert_after_s)
-		printf(" Alerts (%s after %u s): %u.", avoid, cfg->alert_after_s, st->alerts);
+	if (cfg->live.alert_after_s)
+		printf(" Alerts (%s after %u s): %u.", avoid, cfg->live.alert_after_s, st->alerts);
 	printf("\n");
 }
-
-static const char *const alert_modes[] = { "none", "bell", "vibrate", NULL };
 
 enum { OPT_PORT = 256, OPT_DURATION, OPT_RATE, OPT_LIVE, OPT_ALERT };
 
@@ -190,6 +190,7 @@ static int run(int argc, char **argv)
 	double duration = 0;
 	long v;
 	int alert = -1, opt;
+	enum np_alert_mode mode;
 	bool live = false, have_after = false;
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
@@ -217,9 +218,9 @@ static int run(int argc, char **argv)
 			live = true;
 			break;
 		case OPT_ALERT:
-			alert = np_cli_choice(optarg, alert_modes);
-			if (alert < 0)
+			if (np_alert_mode_parse(optarg, &mode) != NP_OK)
 				return np_cli_usage_error(&np_cmd_record, "--alert: expected vibrate, bell or none, got '%s'", optarg);
+			alert = (int)mode;
 			break;
 		case NP_CLI_OPT_AVOID:
 		case NP_CLI_OPT_ALERT_AFTER:
@@ -242,13 +243,13 @@ static int run(int argc, char **argv)
 		return NP_EXIT_USAGE;
 	if (alert < 0)
 		alert = have_after ? NP_ALERT_MODE_VIBRATE : NP_ALERT_MODE_NONE;
-	cfg.alert_mode = (enum np_alert_mode)alert;
+	cfg.live.alert_mode = (enum np_alert_mode)alert;
 	if (!have_after && alert != NP_ALERT_MODE_NONE)
-		cfg.alert_after_s = 60;
+		cfg.live.alert_after_s = 60;
 	if (alert == NP_ALERT_MODE_NONE && !have_after)
-		cfg.alert_after_s = 0;
+		cfg.live.alert_after_s = 0;
 
-	struct rec_ctx c = { .alert = cfg.alert_mode, .out_path = out };
+	struct rec_ctx c = { .alert = cfg.live.alert_mode, .out_path = out };
 	np_cli_live_init(&c.live, live);
 	if (strcmp(port, "auto") == 0) {
 		c.auto_port = true;

@@ -8,8 +8,10 @@
 #include "cli.h"
 #include "cli_live.h"
 #include "np_err.h"
+#include "np_fmt.h"
 #include "np_recorder.h"
-#include "np_transport.h"
+#include "np_settings.h"
+#include "np_transport_file.h"
 
 static const char usage[] =
 	"usage: nightpose replay NIGHT.npr [--speed X|max] [--live] [--avoid LIST]\n"
@@ -69,7 +71,7 @@ static uint32_t file_clock(void *ctx)
 static void stamp(const struct replay_ctx *c, uint32_t host_ms, char *buf, size_t cap)
 {
 	char hms[32], clk[16] = "";
-	np_cli_hms(host_ms / 1000.0, hms, sizeof hms);
+	np_fmt_hms(host_ms / 1000.0, hms, sizeof hms);
 	struct tm tm;
 	/* A damaged creation time must not overflow the addition below. */
 	time_t t = np_rec_created_known(c->start_utc_ms) ?
@@ -109,11 +111,10 @@ static void on_note(void *ctx, const struct np_note *n)
 }
 
 /* "avoid prone, alert after 60 s, delay 1800 s, mode vibrate, rotation from a calibration" */
-static void settings_text(const struct np_recorder_cfg *cfg, char *buf, size_t cap)
+static void settings_text(const struct np_live_settings *cfg, char *buf, size_t cap)
 {
-	static const char *const modes[] = { "none", "bell", "vibrate" };
 	char avoid[64];
-	np_cli_avoid_text(cfg->avoid_mask, avoid, sizeof avoid);
+	np_avoid_text(cfg->avoid_mask, ",", avoid, sizeof avoid);
 	struct np_mat3 id;
 	np_mat3_identity(&id);
 	char after[48] = "no alerts";
@@ -121,13 +122,13 @@ static void settings_text(const struct np_recorder_cfg *cfg, char *buf, size_t c
 		snprintf(after, sizeof after, "alert after %u s", (unsigned)cfg->alert_after_s);
 	snprintf(buf, cap, "avoid %s, %s, delay %u s, mode %s, %s", avoid[0] ? avoid : "none", after,
 		 (unsigned)cfg->alert_delay_s,
-		 (unsigned)cfg->alert_mode < 3 ? modes[cfg->alert_mode] : "?",
+		 np_alert_mode_name(cfg->alert_mode),
 		 memcmp(&cfg->mounting, &id, sizeof id) == 0 ? "sensor axes = body axes" :
 							       "the mounting rotation of a calibration");
 }
 
 /* Whether a and b take the same decisions (the alert mode only says whom to tell). */
-static bool same_decisions(const struct np_recorder_cfg *a, const struct np_recorder_cfg *b)
+static bool same_decisions(const struct np_live_settings *a, const struct np_live_settings *b)
 {
 	return a->avoid_mask == b->avoid_mask && a->alert_after_s == b->alert_after_s &&
 	       a->alert_delay_s == b->alert_delay_s &&
@@ -233,26 +234,26 @@ static int run(int argc, char **argv)
 	struct np_recorder_cfg cfg, night_cfg;
 	np_recorder_cfg_default(&night_cfg);
 	bool have_night = false;
-	rc = np_recorder_settings_read(path, &night_cfg, &have_night);
+	rc = np_live_settings_read(path, &night_cfg.live, &have_night);
 	if (rc != NP_OK) {
 		np_transport_close(&c.t);
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
 	}
 	cfg = night_cfg;
 	if (given[NP_CLI_OPT_AVOID - NP_CLI_OPT_AVOID])
-		cfg.avoid_mask = opt_cfg.avoid_mask;
+		cfg.live.avoid_mask = opt_cfg.live.avoid_mask;
 	if (given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID])
-		cfg.alert_after_s = opt_cfg.alert_after_s;
+		cfg.live.alert_after_s = opt_cfg.live.alert_after_s;
 	if (given[NP_CLI_OPT_ALERT_DELAY - NP_CLI_OPT_AVOID])
-		cfg.alert_delay_s = opt_cfg.alert_delay_s;
+		cfg.live.alert_delay_s = opt_cfg.live.alert_delay_s;
 	if (given[NP_CLI_OPT_CALIBRATION - NP_CLI_OPT_AVOID])
-		cfg.mounting = opt_cfg.mounting;
+		cfg.live.mounting = opt_cfg.live.mounting;
 	cfg.send_commands = false;
 	/* Same decisions as the night: its logged alerts are the expected ones. */
-	bool as_night = have_night && same_decisions(&cfg, &night_cfg);
+	bool as_night = have_night && same_decisions(&cfg.live, &night_cfg.live);
 	if (have_night) {
 		char txt[256];
-		settings_text(&night_cfg, txt, sizeof txt);
+		settings_text(&night_cfg.live, txt, sizeof txt);
 		if (as_night)
 			fprintf(stderr, "using the alert settings recorded with the night: %s\n", txt);
 		else
@@ -302,7 +303,7 @@ static int run(int argc, char **argv)
 		bool same = n_rec == c.n_alerts;
 		for (size_t i = 0; same && i < n_rec; i++)
 			same = rec_ms[i] == c.alert_ms[i];
-		if (cfg.alert_after_s == 0 && n_rec == 0)
+		if (cfg.live.alert_after_s == 0 && n_rec == 0)
 			printf("alerts: none asked for (--alert-after), none logged in the recording\n");
 		else if (n_rec == 0 && !as_night)
 			printf("alerts: %zu replayed; the recording has none logged (recorded without "

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "np_err.h"
+#include "np_rec_data.h"
 #include "np_simulate.h"
 
 static const char usage[] =

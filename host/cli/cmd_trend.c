@@ -10,6 +10,8 @@
 #include "cli_night.h"
 #include "cli_plot.h"
 #include "np_err.h"
+#include "np_fmt.h"
+#include "np_json.h"
 #include "np_plot.h"
 #include "np_report.h"
 
@@ -108,7 +110,7 @@ static const enum np_position cols[] = {NP_POS_SUPINE, NP_POS_PRONE, NP_POS_LEFT
 static void write_text(const struct night_row *rows, size_t n, unsigned avoid_mask, FILE *f)
 {
 	char names[96], a[32], hm[16];
-	np_report_avoid_names(avoid_mask, names, sizeof names);
+	np_avoid_text(avoid_mask, ", ", names, sizeof names);
 	fprintf(f, "Positions to avoid: %s. Times in h:min, local time.\n\n", names[0] ? names : "none");
 	fprintf(f, "%-16s %6s", "start", "length");
 	for (size_t c = 0; c < N_COLS; c++)
@@ -118,15 +120,15 @@ static void write_text(const struct night_row *rows, size_t n, unsigned avoid_ma
 	for (size_t i = 0; i < n; i++) {
 		const struct night_row *r = &rows[i];
 		fmt_start(a, sizeof a, r->start_utc_s);
-		np_report_fmt_hm(r->span_s, hm, sizeof hm);
+		np_fmt_hm(r->span_s, hm, sizeof hm);
 		fprintf(f, "%-16s %6s", a, hm);
 		for (size_t c = 0; c < N_COLS; c++) {
-			np_report_fmt_hm(r->time_s[cols[c]], hm, sizeof hm);
+			np_fmt_hm(r->time_s[cols[c]], hm, sizeof hm);
 			fprintf(f, " %7s", hm);
 		}
-		np_report_fmt_hm(r->avoid_s, hm, sizeof hm);
+		np_fmt_hm(r->avoid_s, hm, sizeof hm);
 		fprintf(f, " %7s %5.0f%%", hm, r->lying_s > 0 ? 100.0 * r->avoid_s / r->lying_s : 0.0);
-		np_report_fmt_hm(r->longest_avoid_s, hm, sizeof hm);
+		np_fmt_hm(r->longest_avoid_s, hm, sizeof hm);
 		fprintf(f, " %7s %7zu %6zu  %s\n", hm, r->changes, r->alerts, r->path);
 	}
 }
@@ -156,7 +158,7 @@ static int write_json(const struct night_row *rows, size_t n, unsigned avoid_mas
 					   NP_JSON_S);
 		cJSON *av = cJSON_AddObjectToObject(o, "avoid");
 		if (av) {
-			cJSON_AddItemToObject(av, "positions", np_report_avoid_json(avoid_mask));
+			cJSON_AddItemToObject(av, "positions", np_json_positions(avoid_mask));
 			np_json_add_number(av, "time_s", r->avoid_s, NP_JSON_S);
 			np_json_add_number(av, "fraction_of_lying",
 					   r->lying_s > 0 ? r->avoid_s / r->lying_s : 0.0, NP_JSON_FRAC);
@@ -164,7 +166,7 @@ static int write_json(const struct night_row *rows, size_t n, unsigned avoid_mas
 		}
 		cJSON_AddNumberToObject(o, "position_changes", (double)r->changes);
 		cJSON_AddNumberToObject(o, "alerts", (double)r->alerts);
-		int rc = np_report_json_line(o, f);
+		int rc = np_json_line(o, f);
 		if (rc != NP_OK)
 			return rc;
 	}

@@ -1,3 +1,4 @@
+#include "np_fmt.h"
 #include "np_plot.h"
 
 #include <errno.h>
@@ -386,7 +387,7 @@ static void bars_panel(const struct np_plot_night *p)
 		plcol0(C_POS + (int)pos);
 		if (pct > 0)
 			rect(0, pct, y - 0.32, y + 0.32);
-		np_report_fmt_hm(p->time_s[pos], hm, sizeof hm);
+		np_fmt_hm(p->time_s[pos], hm, sizeof hm);
 		snprintf(buf, sizeof buf, "%.0f%%  %s", pct, hm);
 		plcol0(p->avoid_mask & NP_POS_BIT(pos) ? C_WARN : C_TEXT);
 		plptex(pct + 2, y - 0.12, 1, 0, 0.0, buf);
@@ -404,7 +405,7 @@ static void summary_panel(const struct np_plot_night *p)
 	char buf[256], hm[16];
 	double avoid = 0, total = 0;
 	char names[96];
-	np_report_avoid_names(p->avoid_mask, names, sizeof names);
+	np_avoid_text(p->avoid_mask, ", ", names, sizeof names);
 	for (int i = 0; i < NP_POS_COUNT; i++) {
 		total += p->time_s[i];
 		if (p->avoid_mask & NP_POS_BIT(i))
@@ -418,11 +419,11 @@ static void summary_panel(const struct np_plot_night *p)
 	y -= 0.12;
 	text_size(1.0);
 	if (p->avoid_mask) {
-		np_report_fmt_hm(avoid, hm, sizeof hm);
+		np_fmt_hm(avoid, hm, sizeof hm);
 		int k = snprintf(buf, sizeof buf, "%s h (%.0f%%)", hm,
 				 total > 0 ? 100.0 * avoid / total : 0.0);
 		if (p->longest_avoid_s > 0 && k > 0 && (size_t)k < sizeof buf) {
-			np_report_fmt_hm(p->longest_avoid_s, hm, sizeof hm);
+			np_fmt_hm(p->longest_avoid_s, hm, sizeof hm);
 			k += snprintf(buf + k, sizeof buf - (size_t)k, ", longest %s h", hm);
 		}
 		if (p->n_alerts > 0 && k > 0 && (size_t)k < sizeof buf)
@@ -472,11 +473,11 @@ static void title(const struct np_plot_night *p)
 		strftime(a, sizeof a, "%a %d %b %Y, %H:%M", &t0);
 		strftime(b, sizeof b, "%H:%M", &t1);
 		char hm[16];
-		np_report_fmt_hm(p->duration_s, hm, sizeof hm);
+		np_fmt_hm(p->duration_s, hm, sizeof hm);
 		snprintf(buf, sizeof buf, "Night of %s to %s  (%s h)", a, b, hm);
 	} else {
 		char hm[16];
-		np_report_fmt_hm(p->duration_s, hm, sizeof hm);
+		np_fmt_hm(p->duration_s, hm, sizeof hm);
 		snprintf(buf, sizeof buf, "Night of unknown date  (%s h, times from the start)", hm);
 	}
 	plcol0(C_TEXT);
@@ -530,7 +531,7 @@ int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
 	set_palette(avoid_mask);
 
 	char buf[256], names[96];
-	np_report_avoid_names(avoid_mask, names, sizeof names);
+	np_avoid_text(avoid_mask, ", ", names, sizeof names);
 
 	plvpor(0.0, 1.0, 0.92, 1.0);
 	plwind(0, 1, 0, 1);

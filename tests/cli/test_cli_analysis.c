@@ -15,6 +15,7 @@
 #include "cli_run.h"
 #include "np_err.h"
 #include "np_import.h"
+#include "np_rec_data.h"
 #include "rec_fixture.h"
 
 struct ctx {

@@ -15,6 +15,7 @@
 #include "np_err.h"
 #include "np_night.h"
 #include "cli_run.h"
+#include "np_rec_builder.h"
 #include "rec_fixture.h"
 
 /* Run `nightpose info ARGS...` (NULL-terminated) in c's directory; r holds the

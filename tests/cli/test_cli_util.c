@@ -24,6 +24,7 @@
 
 #include "cli_run.h"
 #include "np_night.h"
+#include "np_rec_builder.h"
 #include "rec_fixture.h"
 
 struct ctx {

@@ -8,6 +8,8 @@
 #include "np_err.h"
 #include "np_import.h"
 #include "np_night.h"
+#include "np_night_cal.h"
+#include "np_rec_data.h"
 
 static void parse_excluded(const char *s, bool *excl)
 {
