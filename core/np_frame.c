@@ -162,6 +162,12 @@ void np_frame_decoder_init(struct np_frame_decoder *dec, uint8_t *scratch, size_
 	np_seq_tracker_init(&dec->seq);
 }
 
+void np_frame_decoder_drop_partial(struct np_frame_decoder *dec)
+{
+	dec->fill = 0;
+	dec->overflow = false;
+}
+
 /* Decode the buffered bytes of one delimited frame in place; true if it is delivered. */
 static bool finish_frame(struct np_frame_decoder *dec, struct np_frame *f)
 {

@@ -104,6 +104,13 @@ struct np_frame_decoder {
 void np_frame_decoder_init(struct np_frame_decoder *dec, uint8_t *scratch, size_t cap);
 
 /*
+ * Forget a partly received frame, keeping the statistics and the sequence
+ * tracker: the bytes before a reconnect belong to another connection, and the
+ * next byte starts a new frame.
+ */
+void np_frame_decoder_drop_partial(struct np_frame_decoder *dec);
+
+/*
  * Consume bytes until one good frame is complete. Returns NP_OK with the frame in
  * *f (payload valid until the next call on dec) and the bytes consumed in *used;
  * call again with the rest. Returns NP_ERR_AGAIN when all len bytes were consumed

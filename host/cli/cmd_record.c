@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_live.h"
+#include "np_clock.h"
 #include "np_err.h"
 #include "np_fmt.h"
 #include "np_recorder.h"
@@ -67,7 +68,7 @@ static void on_signal(int sig)
 }
 
 struct rec_ctx {
-	struct timespec t0;
+	struct np_clock t0;
 	char port[256];
 	bool auto_port;
 	enum np_alert_mode alert;
@@ -79,9 +80,7 @@ struct rec_ctx {
 static uint32_t mono_ms(void *ctx)
 {
 	const struct rec_ctx *c = ctx;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint32_t)((now.tv_sec - c->t0.tv_sec) * 1000 + (now.tv_nsec - c->t0.tv_nsec) / 1000000);
+	return np_clock_ms(&c->t0);
 }
 
 static int reopen(void *ctx, struct np_transport *t)
@@ -264,7 +263,7 @@ static int run(int argc, char **argv)
 	int rc = np_transport_serial_open(&t, c.port);
 	if (rc != NP_OK)
 		return np_cli_fail(c.port, rc, NP_EXIT_FAILURE);
-	clock_gettime(CLOCK_MONOTONIC, &c.t0);
+	np_clock_start(&c.t0);
 	struct timespec wall;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	struct np_recorder_hooks hooks = {

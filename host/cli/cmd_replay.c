@@ -9,6 +9,7 @@
 #include "cli_live.h"
 #include "np_err.h"
 #include "np_fmt.h"
+#include "np_rec_alerts.h"
 #include "np_recorder.h"
 #include "np_settings.h"
 #include "np_transport_file.h"
@@ -51,15 +52,13 @@ const struct np_cli_cmd np_cmd_replay = {
 	.run = run,
 };
 
-#define MAX_ALERTS_COMPARED 100000u
-
 struct replay_ctx {
 	struct np_transport t; /* copy of the recorder's transport, for its clock */
 	int64_t start_utc_ms;
 	struct np_cli_live live;
 	bool show_live;
-	uint32_t *alert_ms; /* replayed alerts, for the comparison */
-	size_t n_alerts;
+	struct np_rec_alerts replayed; /* for the comparison with the recorded ones */
+	int err;                       /* first failure to keep an alert (NP_ERR_NOMEM) */
 };
 
 static uint32_t file_clock(void *ctx)
@@ -95,8 +94,10 @@ static void on_note(void *ctx, const struct np_note *n)
 	case NP_NOTE_ALERT:
 		printf("%s  alert level %u: %s for %u s\n", when, n->level, np_position_name(n->position),
 		       n->seconds);
-		if (c->n_alerts < MAX_ALERTS_COMPARED)
-			c->alert_ms[c->n_alerts++] = n->host_ms;
+		struct np_rec_alert a = { .host_ms = n->host_ms, .source = NP_ALERT_FROM_HOST,
+					  .position = (uint8_t)n->position, .level = n->level };
+		if (c->err == NP_OK)
+			c->err = np_rec_alerts_add(&c->replayed, &a);
 		break;
 	case NP_NOTE_ALERT_CLEARED:
 		printf("%s  alert cleared after %u s\n", when, n->seconds);
@@ -135,42 +136,17 @@ static bool same_decisions(const struct np_live_settings *a, const struct np_liv
 	       memcmp(&a->mounting, &b->mounting, sizeof a->mounting) == 0;
 }
 
-/* The HOST_ALERT events the recorder logged, with their host_ms. */
-static int recorded_alerts(const char *path, uint32_t **ms, size_t *n)
-{
-	*ms = NULL;
-	*n = 0;
-	struct np_rec_reader *r;
-	struct np_rec_header h;
-	int rc = np_rec_reader_open(&r, path, &h);
-	if (rc != NP_OK)
-		return rc;
-	size_t cap = 0;
-	struct np_rec_entry e;
-	while ((rc = np_rec_reader_next(r, &e)) == NP_OK) {
-		struct np_event ev;
-		if (e.origin != NP_ORIGIN_HOST || e.frame.type != NP_MSG_EVENT ||
-		    np_event_decode(e.frame.payload, e.frame.len, &ev) != NP_OK ||
-		    ev.kind != NP_EVENT_HOST_ALERT || *n >= MAX_ALERTS_COMPARED)
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			uint32_t *p = realloc(*ms, cap * sizeof *p);
-			if (!p) {
-				rc = NP_ERR_NOMEM;
-				break;
-			}
-			*ms = p;
-		}
-		(*ms)[(*n)++] = e.host_ms;
-	}
-	np_rec_reader_close(r);
-	return rc == NP_ERR_EOF ? NP_OK : rc;
-}
+struct replay_opts {
+	const char *path;
+	double speed;                /* 0: as fast as possible */
+	bool live;
+	struct np_recorder_cfg cfg;  /* the alert options given, applied over the night's */
+	bool given[4];               /* which of them, by NP_CLI_OPT_* - NP_CLI_OPT_AVOID */
+};
 
 enum { OPT_SPEED = 256, OPT_LIVE };
 
-static int run(int argc, char **argv)
+static int parse_options(int argc, char **argv, struct replay_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "speed", required_argument, NULL, OPT_SPEED },
@@ -181,35 +157,30 @@ static int run(int argc, char **argv)
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
 		{ NULL, 0, NULL, 0 },
 	};
-	double speed = 0;
 	int opt;
-	bool live = false;
-	/* Options go to opt_cfg first: they override the recorded settings,
-	 * which are known only once the file is open. */
-	struct np_recorder_cfg opt_cfg;
-	np_recorder_cfg_default(&opt_cfg);
-	bool given[4] = { false };
 
+	memset(o, 0, sizeof *o);
+	np_recorder_cfg_default(&o->cfg);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_SPEED:
 			if (strcmp(optarg, "max") == 0)
-				speed = 0;
-			else if (!np_cli_parse_double(optarg, 0.001, 1e6, &speed))
+				o->speed = 0;
+			else if (!np_cli_parse_double(optarg, 0.001, 1e6, &o->speed))
 				return np_cli_usage_error(&np_cmd_replay, "--speed: expected a factor > 0 or max, got '%s'", optarg);
 			break;
 		case OPT_LIVE:
-			live = true;
+			o->live = true;
 			break;
 		case NP_CLI_OPT_AVOID:
 		case NP_CLI_OPT_ALERT_AFTER:
 		case NP_CLI_OPT_ALERT_DELAY:
 		case NP_CLI_OPT_CALIBRATION:
-			if (np_cli_alert_option(&np_cmd_replay, opt, optarg, &opt_cfg) != NP_EXIT_OK)
+			if (np_cli_alert_option(&np_cmd_replay, opt, optarg, &o->cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;
-			given[opt - NP_CLI_OPT_AVOID] = true;
+			o->given[opt - NP_CLI_OPT_AVOID] = true;
 			break;
 		case ':':
 			return np_cli_usage_error(&np_cmd_replay, "%s needs a value", argv[optind - 1]);
@@ -220,104 +191,138 @@ static int run(int argc, char **argv)
 	if (argc - optind != 1)
 		return np_cli_usage_error(&np_cmd_replay, argc == optind ? "missing recording file" :
 									 "expected one recording file");
-	const char *path = argv[optind];
+	o->path = argv[optind];
+	return NP_EXIT_OK;
+}
 
-	struct replay_ctx c = { .show_live = live };
-	np_cli_live_init(&c.live, true);
-	struct np_rec_header h;
-	errno = 0;
-	int rc = np_transport_file_open(&c.t, path, speed, &h);
+/* What the replay runs with: the night's recorded settings, with the options given over them. */
+struct replay_settings {
+	struct np_recorder_cfg cfg;
+	struct np_live_settings night;
+	bool have_night; /* the recording carries its settings */
+	bool as_night;   /* and the replay takes the same decisions */
+};
+
+static int merge_settings(const struct replay_opts *o, struct replay_settings *s)
+{
+	const struct np_live_settings *given = &o->cfg.live;
+	np_recorder_cfg_default(&s->cfg);
+	s->night = s->cfg.live;
+	s->have_night = false;
+	int rc = np_live_settings_read(o->path, &s->night, &s->have_night);
 	if (rc != NP_OK)
-		return np_cli_recording_error(path, rc);
-	c.start_utc_ms = h.created_utc_ms;
-
-	struct np_recorder_cfg cfg, night_cfg;
-	np_recorder_cfg_default(&night_cfg);
-	bool have_night = false;
-	rc = np_live_settings_read(path, &night_cfg.live, &have_night);
-	if (rc != NP_OK) {
-		np_transport_close(&c.t);
-		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
-	}
-	cfg = night_cfg;
-	if (given[NP_CLI_OPT_AVOID - NP_CLI_OPT_AVOID])
-		cfg.live.avoid_mask = opt_cfg.live.avoid_mask;
-	if (given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID])
-		cfg.live.alert_after_s = opt_cfg.live.alert_after_s;
-	if (given[NP_CLI_OPT_ALERT_DELAY - NP_CLI_OPT_AVOID])
-		cfg.live.alert_delay_s = opt_cfg.live.alert_delay_s;
-	if (given[NP_CLI_OPT_CALIBRATION - NP_CLI_OPT_AVOID])
-		cfg.live.mounting = opt_cfg.live.mounting;
-	cfg.send_commands = false;
+		return rc;
+	struct np_live_settings *live = &s->cfg.live;
+	*live = s->night;
+	if (o->given[NP_CLI_OPT_AVOID - NP_CLI_OPT_AVOID])
+		live->avoid_mask = given->avoid_mask;
+	if (o->given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID])
+		live->alert_after_s = given->alert_after_s;
+	if (o->given[NP_CLI_OPT_ALERT_DELAY - NP_CLI_OPT_AVOID])
+		live->alert_delay_s = given->alert_delay_s;
+	if (o->given[NP_CLI_OPT_CALIBRATION - NP_CLI_OPT_AVOID])
+		live->mounting = given->mounting;
+	s->cfg.send_commands = false;
 	/* Same decisions as the night: its logged alerts are the expected ones. */
-	bool as_night = have_night && same_decisions(&cfg.live, &night_cfg.live);
-	if (have_night) {
+	s->as_night = s->have_night && same_decisions(live, &s->night);
+	if (s->have_night) {
 		char txt[256];
-		settings_text(&night_cfg.live, txt, sizeof txt);
-		if (as_night)
+		settings_text(&s->night, txt, sizeof txt);
+		if (s->as_night)
 			fprintf(stderr, "using the alert settings recorded with the night: %s\n", txt);
 		else
 			fprintf(stderr, "the night was recorded with: %s; replaying with other settings, "
 				"so its alerts are not expected to match\n", txt);
 	}
-	c.alert_ms = malloc(MAX_ALERTS_COMPARED * sizeof *c.alert_ms);
-	if (!c.alert_ms) {
-		np_transport_close(&c.t);
-		return np_cli_fail(path, NP_ERR_NOMEM, NP_EXIT_FAILURE);
-	}
-	struct np_recorder_hooks hooks = { .now_ms = file_clock, .note = on_note, .ctx = &c };
-	struct np_transport t = c.t;
-	struct np_recorder *rec;
-	rc = np_recorder_new(&rec, &cfg, &hooks, &t);
-	if (rc == NP_OK)
-		rc = np_recorder_start(rec, NULL, &h);
-	if (rc != NP_OK) {
-		free(c.alert_ms);
-		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
-	}
+	return NP_OK;
+}
+
+/* Run the recorder over the whole file; *st receives what it saw. Returns an exit code. */
+static int replay(struct replay_ctx *c, const struct replay_opts *o, const struct np_recorder_cfg *cfg,
+		  const struct np_rec_header *h, struct np_live_state *st)
+{
+	struct np_recorder_hooks hooks = { .now_ms = file_clock, .note = on_note, .ctx = c };
+	struct np_transport t = c->t;
+	struct np_recorder *rec = NULL;
+	int rc = np_recorder_new(&rec, cfg, &hooks, &t); /* closes t when it fails */
+	if (rc == NP_OK && (rc = np_recorder_start(rec, NULL, h)) != NP_OK)
+		np_recorder_free(rec);
+	if (rc != NP_OK)
+		return np_cli_fail(o->path, rc, NP_EXIT_FAILURE);
 	while ((rc = np_recorder_step(rec, 200)) == NP_OK)
-		if (live)
-			np_cli_live_status(&c.live, np_recorder_state(rec)->host_ms / 1000.0,
+		if (o->live)
+			np_cli_live_status(&c->live, np_recorder_state(rec)->host_ms / 1000.0,
 					   np_recorder_state(rec));
-	if (live)
-		np_cli_live_end(&c.live);
-	int exit_code = NP_EXIT_OK;
-	if (rc != NP_ERR_EOF) {
-		np_cli_fail(path, rc, 0);
-		exit_code = NP_EXIT_FAILURE;
-	}
-	struct np_live_state st = *np_recorder_state(rec);
+	if (o->live)
+		np_cli_live_end(&c->live);
+	*st = *np_recorder_state(rec);
 	np_recorder_stop(rec);
 	np_recorder_free(rec);
+	if (rc == NP_ERR_EOF && c->err != NP_OK)
+		rc = c->err;
+	if (rc != NP_ERR_EOF)
+		return np_cli_fail(o->path, rc, NP_EXIT_FAILURE);
+	return NP_EXIT_OK;
+}
 
-	char pos[512];
-	np_cli_position_times(&st, pos, sizeof pos);
-	printf("positions: %s\n", pos);
-	printf("samples: %llu, frames lost: %llu, device restarts: %u\n",
-	       (unsigned long long)st.samples, (unsigned long long)np_live_frames_lost(&st),
-	       st.device_resets);
+/* The replayed alerts against the ones the recording logged. */
+static void compare_alerts(const struct replay_ctx *c, const struct replay_settings *s,
+			   const char *path)
+{
+	struct np_rec_alerts logged;
+	if (np_rec_alerts_read(path, &logged) != NP_OK)
+		return;
+	size_t n_rec = np_rec_alerts_count(&logged, NP_ALERT_FROM_HOST);
+	size_t n_rep = c->replayed.n;
+	bool same = np_rec_alerts_same_times(&logged, &c->replayed, NP_ALERT_FROM_HOST);
+	if (s->cfg.live.alert_after_s == 0 && n_rec == 0)
+		printf("alerts: none asked for (--alert-after), none logged in the recording\n");
+	else if (n_rec == 0 && !s->as_night)
+		printf("alerts: %zu replayed; the recording has none logged (recorded without "
+		       "alerts, simulated or imported)\n", n_rep);
+	else
+		printf("alerts: %zu replayed, %zu logged during the night: %s\n", n_rep, n_rec,
+		       same ? "same times" :
+		       !s->have_night ? "they differ (was the night recorded with other "
+					"--avoid/--alert-after/--alert-delay?)" :
+		       s->as_night ? "they differ, with the night's own settings: the live "
+				     "pipeline no longer decides as it did" :
+				     "they differ, as expected with other settings than the night's");
+	np_rec_alerts_free(&logged);
+}
 
-	uint32_t *rec_ms;
-	size_t n_rec;
-	if (exit_code == NP_EXIT_OK && recorded_alerts(path, &rec_ms, &n_rec) == NP_OK) {
-		bool same = n_rec == c.n_alerts;
-		for (size_t i = 0; same && i < n_rec; i++)
-			same = rec_ms[i] == c.alert_ms[i];
-		if (cfg.live.alert_after_s == 0 && n_rec == 0)
-			printf("alerts: none asked for (--alert-after), none logged in the recording\n");
-		else if (n_rec == 0 && !as_night)
-			printf("alerts: %zu replayed; the recording has none logged (recorded without "
-			       "alerts, simulated or imported)\n", c.n_alerts);
-		else
-			printf("alerts: %zu replayed, %zu logged during the night: %s\n", c.n_alerts, n_rec,
-			       same ? "same times" :
-			       !have_night ? "they differ (was the night recorded with other "
-					     "--avoid/--alert-after/--alert-delay?)" :
-			       as_night ? "they differ, with the night's own settings: the live "
-					  "pipeline no longer decides as it did" :
-					  "they differ, as expected with other settings than the night's");
-		free(rec_ms);
+static int run(int argc, char **argv)
+{
+	struct replay_opts o;
+	int exit_code = parse_options(argc, argv, &o);
+	if (exit_code != NP_EXIT_OK)
+		return exit_code;
+
+	struct replay_ctx c = { .show_live = o.live };
+	np_cli_live_init(&c.live, true);
+	struct np_rec_header h;
+	errno = 0;
+	int rc = np_transport_file_open(&c.t, o.path, o.speed, &h);
+	if (rc != NP_OK)
+		return np_cli_recording_error(o.path, rc);
+	c.start_utc_ms = h.created_utc_ms;
+
+	struct replay_settings s;
+	if ((rc = merge_settings(&o, &s)) != NP_OK) {
+		np_transport_close(&c.t);
+		return np_cli_fail(o.path, rc, NP_EXIT_FAILURE);
 	}
-	free(c.alert_ms);
+	struct np_live_state st;
+	exit_code = replay(&c, &o, &s.cfg, &h, &st);
+	if (exit_code == NP_EXIT_OK) {
+		char pos[512];
+		np_cli_position_times(&st, pos, sizeof pos);
+		printf("positions: %s\n", pos);
+		printf("samples: %llu, frames lost: %llu, device restarts: %u\n",
+		       (unsigned long long)st.samples, (unsigned long long)np_live_frames_lost(&st),
+		       st.device_resets);
+		compare_alerts(&c, &s, o.path);
+	}
+	np_rec_alerts_free(&c.replayed);
 	return exit_code;
 }

@@ -218,6 +218,36 @@ static void delivers_frames_and_reports_used(void **state)
 	free(s.b);
 }
 
+/* After a reconnect the half frame of the old connection is dropped, not glued
+ * to the first bytes of the new one; counters and sequence survive. */
+static void drop_partial_starts_fresh(void **state)
+{
+	struct stream s = { 0 };
+	uint8_t scratch[NP_FRAME_WIRE_MAX];
+	struct np_frame_decoder dec;
+	struct np_frame f;
+	size_t a, used;
+
+	(void)state;
+	a = put_frame(&s, NP_MSG_STATUS, 1, 25);
+	put_frame(&s, NP_MSG_STATUS, 2, 10);
+	np_frame_decoder_init(&dec, scratch, sizeof scratch);
+	assert_int_equal(np_frame_decoder_feed(&dec, s.b, a, &used, &f), NP_OK);
+	/* Half of frame 2 (without its leading delimiter), then the link drops. */
+	assert_int_equal(np_frame_decoder_feed(&dec, s.b + a + 1, (s.len - a) / 2, &used, &f),
+			 NP_ERR_AGAIN);
+	assert_true(dec.fill > 0);
+	np_frame_decoder_drop_partial(&dec);
+	assert_int_equal(dec.fill, 0);
+	/* The new connection sends frame 2 whole: it decodes, in sequence. */
+	assert_int_equal(np_frame_decoder_feed(&dec, s.b + a, s.len - a, &used, &f), NP_OK);
+	assert_int_equal(f.seq, 2);
+	assert_int_equal(f.len, 10);
+	assert_int_equal(dec.stats.frames_ok, 2);
+	assert_int_equal(dec.stats.crc_errors, 0);
+	free(s.b);
+}
+
 /* Every single-bit flip anywhere in a frame's wire bytes loses that frame and only that one. */
 static void single_bit_flips_rejected(void **state)
 {
@@ -614,6 +644,7 @@ int main(void)
 		cmocka_unit_test(long_run_with_losses),
 		cmocka_unit_test(chunking_does_not_matter),
 		cmocka_unit_test(counters_saturate),
+		cmocka_unit_test(drop_partial_starts_fresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

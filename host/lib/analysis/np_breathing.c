@@ -28,7 +28,6 @@
 #define PEAK_HALF_HZ 0.04           /* covers the Hann main lobe of a 60 s segment */
 #define TOTAL_LO_HZ 0.05
 #define TOTAL_HI_HZ 1.5
-#define NP_PI 3.14159265358979323846 /* M_PI needs _XOPEN_SOURCE */
 
 void np_breathing_cfg_default(struct np_breathing_cfg *cfg)
 {

@@ -2,19 +2,18 @@
 #include <stdlib.h>
 
 #include "np_episodes.h"
+#include "np_array.h"
 #include "np_err.h"
 
 int np_episodes_build(const struct np_epochs *e, const struct np_posture_cfg *cfg,
 		      struct np_episode **out, size_t *n)
 {
 	struct np_posture_tracker t;
-	size_t cap = 16, cnt = 0;
-	struct np_episode *v = malloc(cap * sizeof *v);
+	size_t cap = 0, cnt = 0;
+	struct np_episode *v = NULL;
 
 	*out = NULL;
 	*n = 0;
-	if (!v)
-		return NP_ERR_NOMEM;
 	np_posture_tracker_init(&t, cfg);
 	for (size_t k = 0; k < e->n; k++) {
 		const struct np_epoch *p = &e->v[k];
@@ -26,14 +25,9 @@ int np_episodes_build(const struct np_epochs *e, const struct np_posture_cfg *cf
 			continue;
 		}
 		double start = cnt == 0 ? p->start_s : t.current_since_ms / 1000.0;
-		if (cnt == cap) {
-			struct np_episode *nv = realloc(v, 2 * cap * sizeof *nv);
-			if (!nv) {
-				free(v);
-				return NP_ERR_NOMEM;
-			}
-			v = nv;
-			cap *= 2;
+		if (np_array_reserve((void **)&v, &cap, cnt + 1, sizeof *v) != NP_OK) {
+			free(v);
+			return NP_ERR_NOMEM;
 		}
 		if (cnt > 0)
 			v[cnt - 1].end_s = start;

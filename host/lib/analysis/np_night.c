@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "np_array.h"
 #include "np_err.h"
 
 /*
@@ -66,27 +67,6 @@ struct loader {
 	struct raw_time link_down_at;
 };
 
-/* Grow *p (elements of size sz) so that index n fits; doubling. */
-static int grow(void **p, size_t *cap, size_t n, size_t sz)
-{
-	size_t c = *cap ? *cap : 16;
-	void *q;
-
-	if (n < *cap)
-		return NP_OK;
-	while (c <= n) {
-		if (c > SIZE_MAX / 2 / sz)
-			return NP_ERR_NOMEM;
-		c *= 2;
-	}
-	q = realloc(*p, c * sz);
-	if (!q)
-		return NP_ERR_NOMEM;
-	*p = q;
-	*cap = c;
-	return NP_OK;
-}
-
 static bool hello_usable(const struct np_hello *h)
 {
 	return h->tick_hz > 0 && h->lsb_per_g > 0;
@@ -100,9 +80,9 @@ static struct session *cur(struct loader *L)
 static int new_session(struct loader *L, const struct np_hello *h)
 {
 	/* h may point into L->ses (a clock jump starts a run with the same HELLO):
-	   copy it before grow() moves the array. */
+	   copy it before np_array_reserve() moves the array. */
 	struct np_hello hello = *h;
-	int rc = grow((void **)&L->ses, &L->cap_ses, L->n_ses, sizeof *L->ses);
+	int rc = np_array_reserve((void **)&L->ses, &L->cap_ses, L->n_ses + 1, sizeof *L->ses);
 
 	if (rc != NP_OK)
 		return rc;
@@ -178,7 +158,7 @@ static double resolve(const struct loader *L, const struct raw_time *rt)
 
 static int add_gap(struct loader *L, struct raw_time start, struct raw_time end)
 {
-	int rc = grow((void **)&L->gaps, &L->cap_gaps, L->n_gaps, sizeof *L->gaps);
+	int rc = np_array_reserve((void **)&L->gaps, &L->cap_gaps, L->n_gaps + 1, sizeof *L->gaps);
 
 	if (rc != NP_OK)
 		return rc;
@@ -278,7 +258,7 @@ static double resolve_event(const struct loader *L, const struct raw_time *rt)
 
 static int push_sample(struct np_series *sr, double t, float x, float y, float z)
 {
-	int rc = grow((void **)&sr->v, &sr->cap, sr->n, sizeof *sr->v);
+	int rc = np_array_reserve((void **)&sr->v, &sr->cap, sr->n + 1, sizeof *sr->v);
 
 	if (rc != NP_OK)
 		return rc;
@@ -404,9 +384,9 @@ static int on_annotation(struct loader *L, const struct np_rec_entry *e)
 
 	if (np_annotation_decode(e->frame.payload, e->frame.len, &m) != NP_OK)
 		return NP_OK;
-	rc = grow((void **)&n->ann, &L->cap_ann, n->n_ann, sizeof *n->ann);
+	rc = np_array_reserve((void **)&n->ann, &L->cap_ann, n->n_ann + 1, sizeof *n->ann);
 	if (rc == NP_OK)
-		rc = grow((void **)&L->ann_t, &L->cap_ann_t, n->n_ann, sizeof *L->ann_t);
+		rc = np_array_reserve((void **)&L->ann_t, &L->cap_ann_t, n->n_ann + 1, sizeof *L->ann_t);
 	if (rc != NP_OK)
 		return rc;
 	a = &n->ann[n->n_ann];
@@ -431,9 +411,9 @@ static int on_event(struct loader *L, const struct np_rec_entry *e)
 
 	if (np_event_decode(e->frame.payload, e->frame.len, &ev) != NP_OK)
 		return NP_OK;
-	rc = grow((void **)&n->events, &L->cap_ev, n->n_events, sizeof *n->events);
+	rc = np_array_reserve((void **)&n->events, &L->cap_ev, n->n_events + 1, sizeof *n->events);
 	if (rc == NP_OK)
-		rc = grow((void **)&L->ev_t, &L->cap_ev_t, n->n_events, sizeof *L->ev_t);
+		rc = np_array_reserve((void **)&L->ev_t, &L->cap_ev_t, n->n_events + 1, sizeof *L->ev_t);
 	if (rc != NP_OK)
 		return rc;
 	n->events[n->n_events].origin = e->origin;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "np_array.h"
 #include "np_err.h"
 #include "np_night_cal.h"
 
@@ -50,16 +51,10 @@ static struct np_vec3 sample_vec(const struct np_sample_g *s)
 
 static int push_vec(struct np_vec3 **v, size_t *n, size_t *cap, struct np_vec3 x)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? 2 * *cap : 256;
-		struct np_vec3 *nv = realloc(*v, nc * sizeof *nv);
-		if (!nv)
-			return NP_ERR_NOMEM;
-		*v = nv;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = x;
-	return NP_OK;
+	int rc = np_array_reserve((void **)v, cap, *n + 1, sizeof **v);
+	if (rc == NP_OK)
+		(*v)[(*n)++] = x;
+	return rc;
 }
 
 int np_night_autocal(const struct np_night *night, unsigned sensor, struct np_autocal *a)

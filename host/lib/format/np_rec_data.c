@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "np_array.h"
 #include "np_err.h"
 #include "np_rec_builder.h"
 #include "np_rec_data.h"
@@ -14,24 +15,6 @@ void np_rec_data_init(struct np_rec_data *d)
 	d->header.hello.protocol_version = NP_PROTOCOL_VERSION;
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return NP_OK;
-	size_t n = *cap ? *cap : 1024;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / elem)
-			return NP_ERR_NOMEM;
-		n *= 2;
-	}
-	void *p = realloc(*v, n * elem);
-	if (!p)
-		return NP_ERR_NOMEM;
-	*v = p;
-	*cap = n;
-	return NP_OK;
-}
-
 int np_rec_data_add(struct np_rec_data *d, unsigned sensor, uint32_t tick, int16_t x, int16_t y,
 		    int16_t z)
 {
@@ -39,7 +22,7 @@ int np_rec_data_add(struct np_rec_data *d, unsigned sensor, uint32_t tick, int16
 		return NP_ERR_ARG;
 	struct np_rec_track *t = &d->track[sensor];
 	void *v = t->v;
-	int rc = grow(&v, &t->cap, t->n + 1, sizeof *t->v);
+	int rc = np_array_reserve(&v, &t->cap, t->n + 1, sizeof *t->v);
 	t->v = v;
 	if (rc != NP_OK)
 		return rc;
@@ -51,7 +34,7 @@ int np_rec_data_annotate(struct np_rec_data *d, uint32_t start_tick, uint32_t en
 			 uint8_t kind, uint8_t position, const char *text)
 {
 	void *v = d->ann;
-	int rc = grow(&v, &d->cap_ann, d->n_ann + 1, sizeof *d->ann);
+	int rc = np_array_reserve(&v, &d->cap_ann, d->n_ann + 1, sizeof *d->ann);
 	d->ann = v;
 	if (rc != NP_OK)
 		return rc;

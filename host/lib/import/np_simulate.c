@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "np_array.h"
 #include "np_err.h"
 
-#define PI 3.14159265358979323846
-#define DEG (PI / 180.0)
+#define DEG (NP_PI / 180.0)
 
 /* 2026-01-05 22:30 UTC: the first simulated night; seed n starts n mod 28 days later. */
 #define SIM_EPOCH_MS INT64_C(1767652200000)
@@ -69,7 +69,7 @@ static double rng_uniform(struct rng *r, double a, double b)
 static double rng_normal(struct rng *r)
 {
 	double u1 = 1.0 - rng_unit(r), u2 = rng_unit(r);
-	return sqrt(-2.0 * log(u1)) * cos(2.0 * PI * u2);
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * NP_PI * u2);
 }
 
 static double clampd(double v, double lo, double hi)
@@ -171,20 +171,6 @@ struct plan {
 	double offset_g[3], gain[3];
 };
 
-static int push(void **v, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		void *p = realloc(*v, c * elem);
-		if (!p)
-			return NP_ERR_NOMEM;
-		*v = p;
-		*cap = c;
-	}
-	(*n)++;
-	return NP_OK;
-}
-
 /*
  * Share of lying time aimed at per position: sides 50%, supine 38%, prone 12%
  * (its dwell times are shorter too). The next position is drawn among the others with
@@ -259,12 +245,10 @@ static int add_episode(struct plan *pl, struct rng *r, uint8_t position, double 
 		       double dwell_s)
 {
 	double prev_roll = pl->n_ep ? pl->ep[pl->n_ep - 1].pose.roll_deg : 0.0;
-	void *v = pl->ep;
-	int rc = push(&v, &pl->n_ep, &pl->cap_ep, sizeof *pl->ep);
-	pl->ep = v;
+	int rc = np_array_reserve((void **)&pl->ep, &pl->cap_ep, pl->n_ep + 1, sizeof *pl->ep);
 	if (rc != NP_OK)
 		return rc;
-	struct episode *e = &pl->ep[pl->n_ep - 1];
+	struct episode *e = &pl->ep[pl->n_ep++];
 	e->start_s = start_s;
 	e->end_s = start_s + dwell_s;
 	e->position = position;
@@ -275,19 +259,17 @@ static int add_episode(struct plan *pl, struct rng *r, uint8_t position, double 
 	double hi = position == NP_POS_UPRIGHT ? 20.0 : 18.0;
 	e->breath_per_min = round(rng_uniform(r, lo, hi) * 10.0) / 10.0;
 	e->breath_amp_g = rng_uniform(r, 0.005, 0.020);
-	e->breath_phase = rng_uniform(r, 0.0, 2.0 * PI);
+	e->breath_phase = rng_uniform(r, 0.0, 2.0 * NP_PI);
 	return NP_OK;
 }
 
 static int add_movement(struct plan *pl, double start_s, double end_s, double amp_g,
 			double wobble_deg, enum mv_kind kind)
 {
-	void *v = pl->mv;
-	int rc = push(&v, &pl->n_mv, &pl->cap_mv, sizeof *pl->mv);
-	pl->mv = v;
+	int rc = np_array_reserve((void **)&pl->mv, &pl->cap_mv, pl->n_mv + 1, sizeof *pl->mv);
 	if (rc != NP_OK)
 		return rc;
-	pl->mv[pl->n_mv - 1] = (struct movement){ start_s, end_s, amp_g, wobble_deg, kind };
+	pl->mv[pl->n_mv++] = (struct movement){ start_s, end_s, amp_g, wobble_deg, kind };
 	return NP_OK;
 }
 
@@ -445,7 +427,7 @@ static double movement_at(struct render *rd, double t, double *wobble_deg)
 	if (rd->im == pl->n_mv || t < pl->mv[rd->im].start_s)
 		return 0.0;
 	const struct movement *m = &pl->mv[rd->im];
-	double u = sin(PI * (t - m->start_s) / (m->end_s - m->start_s));
+	double u = sin(NP_PI * (t - m->start_s) / (m->end_s - m->start_s));
 	*wobble_deg = m->wobble_deg * u;
 	return m->amp_g * u;
 }
@@ -461,7 +443,7 @@ static int render(const struct plan *pl, const struct np_sim_opts *o, struct np_
 {
 	struct render rd = { .pl = pl };
 	rng_seed(&rd.r, o->seed ^ UINT64_C(0x6e6f697365736565)); /* the noise stream */
-	rd.mv_keep = exp(-2.0 * PI * 2.0 / o->rate_hz);
+	rd.mv_keep = exp(-2.0 * NP_PI * 2.0 / o->rate_hz);
 	double mv_gain = sqrt(1.0 - rd.mv_keep * rd.mv_keep);
 
 	for (size_t k = 0; k < n; k++) {
@@ -479,7 +461,7 @@ static int render(const struct plan *pl, const struct np_sim_opts *o, struct np_
 				mv[s][a] = rd.mv_state[s][a] * amp * (s ? 1.5 : 1.0);
 			}
 		double breath = b->breath_amp_g *
-				sin(2.0 * PI * b->breath_per_min / 60.0 * (t - b->label_start_s) +
+				sin(2.0 * NP_PI * b->breath_per_min / 60.0 * (t - b->label_start_s) +
 				    b->breath_phase);
 		struct v3 body = { g.x + mv[0][0], g.y + mv[0][1], g.z + mv[0][2] + breath };
 		struct v3 s = m3_apply(&pl->mount, body);
@@ -518,13 +500,6 @@ static uint32_t ticks(double s, uint32_t tick_hz, uint32_t end)
 	return t <= 0.0 ? 0 : t >= end ? end : (uint32_t)t;
 }
 
-static const char *pos_text(uint8_t p)
-{
-	static const char *const names[NP_POS_COUNT] = { "unknown", "supine", "prone",
-							  "left",    "right",  "upright" };
-	return p < NP_POS_COUNT ? names[p] : "unknown";
-}
-
 static int annotate(const struct plan *pl, const struct np_sim_opts *o, struct np_rec_data *d,
 		    uint32_t end, struct np_sim_truth *truth)
 {
@@ -559,7 +534,7 @@ static int annotate(const struct plan *pl, const struct np_sim_opts *o, struct n
 		uint32_t a = ticks(e->label_start_s, hz, end), b = ticks(e->label_end_s, hz, end);
 		double roll = fmod(e->pose.roll_deg + 540.0, 360.0) - 180.0;
 		snprintf(text, sizeof text, "%s: roll_deg=%.1f inclination_deg=%.1f",
-			 pos_text(e->position), roll, e->pose.incl_deg);
+			 np_position_name((enum np_position)e->position), roll, e->pose.incl_deg);
 		if ((rc = np_rec_data_annotate(d, a, b, NP_ANN_LABEL, e->position, text)) != NP_OK)
 			return rc;
 		int len = snprintf(text, sizeof text, "breathing_per_min=%.1f amplitude_mg=%.1f",

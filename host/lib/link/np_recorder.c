@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "np_clock.h"
 #include "np_err.h"
 #include "np_recorder.h"
 #include "np_settings.h"
@@ -102,9 +103,7 @@ static void sleep_ms(struct np_recorder *rec, unsigned ms)
 		rec->hooks.sleep_ms(rec->hooks.ctx, ms);
 		return;
 	}
-	struct timespec ts = { .tv_sec = ms / 1000u, .tv_nsec = (long)(ms % 1000u) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	np_clock_sleep_s(ms / 1000.0);
 }
 
 /* ---- Recording ---- */
@@ -412,13 +411,6 @@ int np_recorder_new(struct np_recorder **out, const struct np_recorder_cfg *cfg,
 	return NP_OK;
 }
 
-/* Forget a partial frame (the bytes before a reconnect belong to another connection). */
-static void decoder_drop_partial(struct np_recorder *rec)
-{
-	rec->dec.fill = 0;
-	rec->dec.overflow = false;
-}
-
 /* The next frame in rx[*off..got), or false when those bytes are used up. */
 static bool next_frame(struct np_recorder *rec, size_t got, size_t *off, struct np_frame *f)
 {
@@ -469,7 +461,7 @@ int np_recorder_identify(struct np_recorder *rec, unsigned timeout_ms, struct np
 				rec->id_seq = f.seq;
 				rec->id_len = f.len;
 				memcpy(rec->id_payload, f.payload, f.len);
-				decoder_drop_partial(rec);
+				np_frame_decoder_drop_partial(&rec->dec);
 				return NP_OK;
 			}
 		}
@@ -509,7 +501,7 @@ static void link_lost(struct np_recorder *rec, int err, uint32_t now)
 	rec->lost_at_ms = now;
 	rec->next_retry_ms = now + RETRY_MS;
 	np_transport_close(&rec->t);
-	decoder_drop_partial(rec);
+	np_frame_decoder_drop_partial(&rec->dec);
 	record_event(rec, now, NP_EVENT_LINK_LOST, NP_POS_UNKNOWN, 0, 0);
 	/* The gap is the most likely moment for a crash or a pulled power cord too. */
 	flush(rec, now);
@@ -649,16 +641,13 @@ void np_recorder_free(struct np_recorder *rec)
 
 static uint32_t probe_now(void *ctx)
 {
-	const struct timespec *t0 = ctx;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint32_t)((now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000);
+	return np_clock_ms(ctx);
 }
 
 int np_device_probe(struct np_transport *t, unsigned timeout_ms, struct np_hello *hello)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct np_clock t0;
+	np_clock_start(&t0);
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
 	struct np_recorder_hooks hooks = { .now_ms = probe_now, .ctx = &t0 };

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "np_clock.h"
 #include "np_err.h"
 #include "np_frame.h"
 #include "np_transport_file.h"
@@ -12,7 +13,7 @@ struct filesrc {
 	struct np_rec_reader *r;
 	double speed;           /* 0: as fast as possible */
 	bool started;
-	struct timespec t0;     /* wall clock when the first record was due */
+	struct np_clock t0;     /* started when the first record was due */
 	uint32_t first_host_ms;
 	uint32_t host_ms;       /* host_ms of the frame being delivered */
 	uint32_t pending_ms;    /* host_ms of wire[] */
@@ -20,22 +21,6 @@ struct filesrc {
 	size_t wire_len, wire_off;
 	bool eof;
 };
-
-static double since_s(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static void sleep_s(double s)
-{
-	if (s <= 0)
-		return;
-	struct timespec ts = { .tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 /* Load the next device frame into wire[]; host-origin records are not on the wire. */
 static int load_next(struct filesrc *f)
@@ -74,21 +59,21 @@ static int file_read(void *self, uint8_t *buf, size_t cap, size_t *got, unsigned
 		if (!f->started) {
 			f->started = true;
 			f->first_host_ms = f->pending_ms;
-			clock_gettime(CLOCK_MONOTONIC, &f->t0);
+			np_clock_start(&f->t0);
 		}
 	}
 	if (f->speed > 0 && f->wire_off == 0) {
 		/* host_ms is unsigned and could go backwards only through a corrupt
 		 * file; such a frame is simply not delayed. */
 		double due = (double)(f->pending_ms - f->first_host_ms) / 1000.0 / f->speed;
-		double wait = due - since_s(&f->t0);
+		double wait = due - np_clock_s(&f->t0);
 		if (f->pending_ms < f->first_host_ms)
 			wait = 0;
 		if (wait > (double)timeout_ms / 1000.0) {
-			sleep_s((double)timeout_ms / 1000.0);
+			np_clock_sleep_s((double)timeout_ms / 1000.0);
 			return NP_OK;
 		}
-		sleep_s(wait);
+		np_clock_sleep_s(wait);
 	}
 	size_t n = f->wire_len - f->wire_off;
 	if (n > cap)

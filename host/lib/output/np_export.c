@@ -14,6 +14,7 @@
 
 #include <edflib.h>
 
+#include "np_array.h"
 #include "np_err.h"
 #include "np_night_cal.h"
 #include "np_outfile.h"
@@ -143,14 +144,8 @@ static void ann_text(char *dst, const char *src)
 
 static int ann_add(struct ann_list *l, double onset_s, double duration_s, const char *text)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ann *v = (struct ann *)realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return NP_ERR_NOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (np_array_reserve((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != NP_OK)
+		return NP_ERR_NOMEM;
 	struct ann *a = &l->v[l->n++];
 	a->onset_s = onset_s < 0 ? 0 : onset_s;
 	a->duration_s = duration_s;
