@@ -106,7 +106,7 @@ static int timing(const char *work)
 	o.hours = 8;
 	o.rate_hz = 50;
 	o.seed = 1;
-	if (np_simulate(&o, &d, NULL) != NP_OK || np_rec_data_write(&d, work) != NP_OK) {
+	if (np_simulate(&o, &d, NULL) != NP_OK || np_rec_data_write(&d, work, NULL) != NP_OK) {
 		fprintf(stderr, "bench_datasets: cannot write the simulated night\n");
 		return 1;
 	}

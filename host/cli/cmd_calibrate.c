@@ -64,7 +64,12 @@ static int write_cal(const char *out_path, const struct np_calfile *cal)
 	return rc;
 }
 
-static int run(int argc, char **argv)
+struct calibrate_opts {
+	const char *path, *out_path, *sup_arg, *left_arg;
+	double s0, s1, l0, l1; /* the windows, seconds */
+};
+
+static int parse_options(int argc, char **argv, struct calibrate_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -72,22 +77,21 @@ static int run(int argc, char **argv)
 		{ "left", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out_path = NULL, *sup_arg = NULL, *left_arg = NULL;
-	double s0 = 0, s1 = 0, l0 = 0, l1 = 0;
 	int c;
 
+	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			out_path = optarg;
+			o->out_path = optarg;
 			break;
 		case 's':
-			sup_arg = optarg;
+			o->sup_arg = optarg;
 			break;
 		case 'l':
-			left_arg = optarg;
+			o->left_arg = optarg;
 			break;
 		default:
 			return np_cli_option_error(&np_cmd_calibrate, c, argv);
@@ -96,65 +100,79 @@ static int run(int argc, char **argv)
 	if (optind + 1 != argc)
 		return np_cli_usage_error(&np_cmd_calibrate, optind >= argc ? "missing NIGHT.npr"
 									   : "one recording only");
-	if (!out_path)
+	o->path = argv[optind];
+	if (!o->out_path)
 		return np_cli_usage_error(&np_cmd_calibrate, "missing -o CAL.json");
-	if (np_cli_check_output(&np_cmd_calibrate, "-o", out_path, (const char *[]){ argv[optind] }, 1))
+	if (np_cli_check_output(&np_cmd_calibrate, "-o", o->out_path, &o->path, 1))
 		return NP_EXIT_USAGE;
-	if (!sup_arg || !left_arg)
+	if (!o->sup_arg || !o->left_arg)
 		return np_cli_usage_error(&np_cmd_calibrate, "need both --supine T0-T1 and --left T0-T1");
-	if (!np_cli_parse_range(sup_arg, &s0, &s1))
+	if (!np_cli_parse_range(o->sup_arg, &o->s0, &o->s1))
 		return np_cli_usage_error(&np_cmd_calibrate,
-					  "--supine: expected T0-T1 in seconds with T0 < T1, not '%s'", sup_arg);
-	if (!np_cli_parse_range(left_arg, &l0, &l1))
+					  "--supine: expected T0-T1 in seconds with T0 < T1, not '%s'", o->sup_arg);
+	if (!np_cli_parse_range(o->left_arg, &o->l0, &o->l1))
 		return np_cli_usage_error(&np_cmd_calibrate,
-					  "--left: expected T0-T1 in seconds with T0 < T1, not '%s'", left_arg);
+					  "--left: expected T0-T1 in seconds with T0 < T1, not '%s'", o->left_arg);
+	return NP_EXIT_OK;
+}
 
-	const char *path = argv[optind];
-	struct np_night night;
-	int rc = np_cli_load_night(path, &night);
+/* Why the windows cannot calibrate: which window, what is wrong, by how much. */
+static void report_problem(const struct calibrate_opts *o, const struct np_calfile *cal,
+			   enum np_cal_problem problem, int which)
+{
+	static const char *const names[] = { "supine window", "left window", "windows" };
+	const char *arg = which == 0 ? o->sup_arg : (which == 1 ? o->left_arg : NULL);
+	char what[96];
+	if (arg)
+		snprintf(what, sizeof what, "%s %s s", names[which], arg);
+	else
+		snprintf(what, sizeof what, "%s", names[2]);
+	if (problem == NP_CAL_TOO_CLOSE)
+		np_cli_error(what, "%s (%.0f degrees)", np_cal_problem_text(problem),
+			     (double)cal->chest.angle_deg);
+	else if (problem == NP_CAL_NOT_STILL)
+		np_cli_error(what, "%s (%.0f mg, limit 150 mg)", np_cal_problem_text(problem),
+			     (double)(which == 0 ? cal->supine.sd_mg : cal->left.sd_mg));
+	else
+		np_cli_error(what, "%s", np_cal_problem_text(problem));
+}
+
+static int run(int argc, char **argv)
+{
+	struct calibrate_opts o;
+	int rc = parse_options(argc, argv, &o);
 	if (rc != NP_EXIT_OK)
+		return rc;
+	struct np_night night;
+	if ((rc = np_cli_load_night(o.path, &night)) != NP_EXIT_OK)
 		return rc;
 
 	struct np_calfile cal;
 	enum np_cal_problem problem = NP_CAL_OK;
 	int which = 0;
-	rc = np_night_calibrate(&night, s0, s1, l0, l1, &cal, &problem, &which);
+	rc = np_night_calibrate(&night, o.s0, o.s1, o.l0, o.l1, &cal, &problem, &which);
 	if (rc == NP_ERR_RANGE) {
-		static const char *const names[] = { "supine window", "left window", "windows" };
-		const char *arg = which == 0 ? sup_arg : (which == 1 ? left_arg : NULL);
-		char what[96];
-		if (arg)
-			snprintf(what, sizeof what, "%s %s s", names[which], arg);
-		else
-			snprintf(what, sizeof what, "%s", names[2]);
-		if (problem == NP_CAL_TOO_CLOSE)
-			np_cli_error(what, "%s (%.0f degrees)", np_cal_problem_text(problem),
-				     (double)cal.chest.angle_deg);
-		else if (problem == NP_CAL_NOT_STILL)
-			np_cli_error(what, "%s (%.0f mg, limit 150 mg)", np_cal_problem_text(problem),
-				     (double)(which == 0 ? cal.supine.sd_mg : cal.left.sd_mg));
-		else
-			np_cli_error(what, "%s", np_cal_problem_text(problem));
+		report_problem(&o, &cal, problem, which);
 		np_night_free(&night);
 		return NP_EXIT_USAGE;
 	}
 	if (rc != NP_OK) {
 		np_night_free(&night);
-		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+		return np_cli_fail(o.path, rc, NP_EXIT_FAILURE);
 	}
 	time_t now = time(NULL);
 	struct tm tm;
 	if (gmtime_r(&now, &tm))
 		strftime(cal.created_utc, sizeof cal.created_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(cal.source, sizeof cal.source, "%s", basename_of(path));
+	snprintf(cal.source, sizeof cal.source, "%s", basename_of(o.path));
 	np_night_free(&night);
 
-	if ((rc = write_cal(out_path, &cal)) != NP_EXIT_OK)
+	if ((rc = write_cal(o.out_path, &cal)) != NP_EXIT_OK)
 		return rc;
-	if (strcmp(out_path, "-") == 0)
+	if (strcmp(o.out_path, "-") == 0)
 		return NP_EXIT_OK;
 	printf("%s: postures %.1f degrees apart, stillness %.0f/%.0f mg, autocalibration %s%s\n",
-	       out_path, (double)cal.chest.angle_deg, (double)cal.supine.sd_mg, (double)cal.left.sd_mg,
+	       o.out_path, (double)cal.chest.angle_deg, (double)cal.supine.sd_mg, (double)cal.left.sd_mg,
 	       np_autocal_status_text(cal.autocal.status),
 	       cal.has_second ? ", second sensor calibrated" : "");
 	return NP_EXIT_OK;

@@ -87,7 +87,11 @@ static int write_edf(const struct np_night *night, const struct np_export_opts *
 	return NP_EXIT_OK;
 }
 
-static int run(int argc, char **argv)
+struct export_args {
+	const char *path, *edf_path, *csv_path, *cal_path;
+};
+
+static int parse_options(int argc, char **argv, struct export_args *a)
 {
 	static const struct option longopts[] = {
 		{ "edf", required_argument, NULL, 'e' },
@@ -95,21 +99,21 @@ static int run(int argc, char **argv)
 		{ "calibration", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *edf_path = NULL, *csv_path = NULL, *cal_path = NULL;
 	int c;
 
+	memset(a, 0, sizeof *a);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
-			edf_path = optarg;
+			a->edf_path = optarg;
 			break;
 		case 'v':
-			csv_path = optarg;
+			a->csv_path = optarg;
 			break;
 		case 'c':
-			cal_path = optarg;
+			a->cal_path = optarg;
 			break;
 		default:
 			return np_cli_option_error(&np_cmd_export, c, argv);
@@ -118,61 +122,69 @@ static int run(int argc, char **argv)
 	if (optind + 1 != argc)
 		return np_cli_usage_error(&np_cmd_export, optind >= argc ? "missing NIGHT.npr"
 									 : "one recording only");
-	if (!edf_path && !csv_path)
+	a->path = argv[optind];
+	if (!a->edf_path && !a->csv_path)
 		return np_cli_usage_error(&np_cmd_export, "give --edf FILE or --csv FILE");
-	if (edf_path && strcmp(edf_path, "-") == 0)
+	if (a->edf_path && strcmp(a->edf_path, "-") == 0)
 		return np_cli_usage_error(&np_cmd_export, "--edf needs a file name, not '-'");
-	const char *inputs[] = { argv[optind], cal_path, edf_path };
-	if (np_cli_check_output(&np_cmd_export, "--csv", csv_path ? csv_path : "-", inputs, 3) ||
-	    np_cli_check_output(&np_cmd_export, "--edf", edf_path ? edf_path : "-", inputs, 2))
+	const char *inputs[] = { a->path, a->cal_path, a->edf_path };
+	if (np_cli_check_output(&np_cmd_export, "--csv", a->csv_path ? a->csv_path : "-", inputs, 3) ||
+	    np_cli_check_output(&np_cmd_export, "--edf", a->edf_path ? a->edf_path : "-", inputs, 2))
 		return NP_EXIT_USAGE;
-	if (edf_path && csv_path && strcmp(edf_path, csv_path) == 0)
+	if (a->edf_path && a->csv_path && strcmp(a->edf_path, a->csv_path) == 0)
 		return np_cli_usage_error(&np_cmd_export, "--edf and --csv name the same file '%s'",
-					  csv_path);
+					  a->csv_path);
+	return NP_EXIT_OK;
+}
 
-	const char *path = argv[optind];
+/* The report's episodes, so the EDF's positions match what the report says, and the
+ * same corrections the epochs (and so the positions) were computed with. */
+static int export_options(const struct np_night *night, const struct np_epochs *ep,
+			  const struct np_calfile *cal, bool calibrated, struct np_export_opts *o)
+{
+	np_export_opts_default(o);
+	struct np_report_cfg rcfg;
+	np_report_cfg_default(&rcfg);
+	struct np_episode *episodes;
+	int rc = np_episodes_build(ep, &rcfg.posture, &episodes, &o->n_episodes);
+	if (rc != NP_OK)
+		return rc;
+	o->episodes = episodes;
+	if (!calibrated)
+		return NP_OK;
+	o->frame[0].body = true;
+	o->frame[0].autocal = ep->autocal;
+	o->frame[0].r = cal->chest.r;
+	if (night->sensor_count > 1 && cal->has_second) {
+		o->frame[1].body = true;
+		o->frame[1].r = cal->second.r;
+		return np_night_autocal(night, 1, &o->frame[1].autocal);
+	}
+	return NP_OK;
+}
+
+static int run(int argc, char **argv)
+{
+	struct export_args a;
+	int rc = parse_options(argc, argv, &a);
+	if (rc != NP_EXIT_OK)
+		return rc;
 	struct np_night night;
 	struct np_calfile cal;
 	struct np_epochs ep;
-	int rc = np_cli_night_epochs(path, cal_path, NP_EPOCH_DEFAULT_S, &night, &cal, &ep);
+	rc = np_cli_night_epochs(a.path, a.cal_path, NP_EPOCH_DEFAULT_S, &night, &cal, &ep);
 	if (rc != NP_EXIT_OK)
 		return rc;
 
 	struct np_export_opts o;
-	np_export_opts_default(&o);
-	struct np_episode *episodes = NULL;
-	size_t n_episodes = 0;
-	/* The report's episodes, so the EDF's positions match what the report says. */
-	struct np_report_cfg rcfg;
-	np_report_cfg_default(&rcfg);
-	if ((rc = np_episodes_build(&ep, &rcfg.posture, &episodes, &n_episodes)) != NP_OK) {
-		rc = np_cli_fail(path, rc, NP_EXIT_FAILURE);
-		goto out;
-	}
-	o.episodes = episodes;
-	o.n_episodes = n_episodes;
-	if (cal_path) {
-		/* The same corrections the epochs (and so the positions) were computed with. */
-		o.frame[0].body = true;
-		o.frame[0].autocal = ep.autocal;
-		o.frame[0].r = cal.chest.r;
-		if (night.sensor_count > 1 && cal.has_second) {
-			o.frame[1].body = true;
-			o.frame[1].r = cal.second.r;
-			if ((rc = np_night_autocal(&night, 1, &o.frame[1].autocal)) != NP_OK) {
-				rc = np_cli_fail(path, rc, NP_EXIT_FAILURE);
-				goto out;
-			}
-		}
-	}
-
-	rc = NP_EXIT_OK;
-	if (csv_path)
-		rc = write_csv(&night, &o, csv_path);
-	if (rc == NP_EXIT_OK && edf_path)
-		rc = write_edf(&night, &o, edf_path);
-out:
-	free(episodes);
+	rc = export_options(&night, &ep, &cal, a.cal_path != NULL, &o);
+	if (rc != NP_OK)
+		rc = np_cli_fail(a.path, rc, NP_EXIT_FAILURE);
+	else if (a.csv_path)
+		rc = write_csv(&night, &o, a.csv_path);
+	if (rc == NP_EXIT_OK && a.edf_path)
+		rc = write_edf(&night, &o, a.edf_path);
+	free((void *)o.episodes);
 	np_epochs_free(&ep);
 	np_night_free(&night);
 	return rc;

@@ -55,6 +55,8 @@ struct args {
 	bool scale_set, lsb_set;
 };
 
+static int check_format_options(const struct args *a);
+
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option longopts[] = {
@@ -133,8 +135,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 	a->input = argv[optind + 1];
 	if (np_cli_check_recording_output(cmd, a->output) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
+	return check_format_options(a);
+}
 
-	/* Options that only one format understands are mistakes elsewhere, not no-ops. */
+/* Options that only one format understands are mistakes elsewhere, not no-ops. */
+static int check_format_options(const struct args *a)
+{
+	const struct np_cli_cmd *cmd = &np_cmd_import;
 	const char *fmt = np_import_format_name(a->fmt);
 	if ((a->labels || a->o.hapt_experiment) && a->fmt != NP_IMPORT_HAPT)
 		return np_cli_usage_error(cmd, "--labels and --experiment are for hapt, not %s", fmt);
@@ -184,7 +191,7 @@ static int run(int argc, char **argv)
 	if (rc != NP_OK)
 		return report_error(&err, rc);
 	np_cli_tmp_hold(a.output);
-	rc = np_rec_data_write_watched(&d, a.output, &np_cli_tmp_watch);
+	rc = np_rec_data_write(&d, a.output, &np_cli_tmp_watch);
 	np_cli_tmp_done();
 	int e = errno;
 	np_rec_data_free(&d);

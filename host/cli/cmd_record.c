@@ -60,6 +60,11 @@ const struct np_cli_cmd np_cmd_record = {
 	.run = run,
 };
 
+/* How long the device has to answer the first HELLO request. */
+#define IDENTIFY_TIMEOUT_MS 3000u
+/* Longest wait for bytes in one recorder step: the live line updates this often. */
+#define STEP_MS 200u
+
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -170,7 +175,27 @@ static void summary(const char *path, const struct np_live_state *st, double sec
 
 enum { OPT_PORT = 256, OPT_DURATION, OPT_RATE, OPT_LIVE, OPT_ALERT };
 
-static int run(int argc, char **argv)
+struct record_opts {
+	const char *port; /* a path or "auto" */
+	const char *out;
+	double duration_s; /* 0: until Ctrl-C */
+	bool live;
+	struct np_recorder_cfg cfg;
+};
+
+/* The alert mode and time: --alert without --alert-after alerts after a minute,
+ * --alert-after without --alert vibrates, neither means no alerts. */
+static void settle_alerts(struct np_live_settings *live, int mode_given, bool after_given)
+{
+	enum np_alert_mode m = mode_given >= 0 ? (enum np_alert_mode)mode_given :
+			       after_given     ? NP_ALERT_MODE_VIBRATE :
+						 NP_ALERT_MODE_NONE;
+	live->alert_mode = m;
+	if (!after_given)
+		live->alert_after_s = m != NP_ALERT_MODE_NONE ? 60 : 0;
+}
+
+static int parse_options(int argc, char **argv, struct record_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, OPT_PORT },
@@ -185,36 +210,35 @@ static int run(int argc, char **argv)
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *port = "auto", *out = NULL;
-	double duration = 0;
 	long v;
 	int alert = -1, opt;
 	enum np_alert_mode mode;
-	bool live = false, have_after = false;
-	struct np_recorder_cfg cfg;
-	np_recorder_cfg_default(&cfg);
+	bool have_after = false;
 
+	memset(o, 0, sizeof *o);
+	o->port = "auto";
+	np_recorder_cfg_default(&o->cfg);
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_PORT:
-			port = optarg;
+			o->port = optarg;
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
 		case OPT_DURATION:
-			if (!np_cli_parse_double(optarg, 0.001, 1e7, &duration))
+			if (!np_cli_parse_double(optarg, 0.001, 1e7, &o->duration_s))
 				return np_cli_usage_error(&np_cmd_record, "--duration: expected seconds > 0, got '%s'", optarg);
 			break;
 		case OPT_RATE:
 			if (!np_cli_parse_long(optarg, 1, 1000, &v) || (v != 10 && v != 25 && v != 50 && v != 100))
 				return np_cli_usage_error(&np_cmd_record, "--rate: expected 10, 25, 50 or 100, got '%s'", optarg);
-			cfg.rate_hz = (uint16_t)v;
+			o->cfg.rate_hz = (uint16_t)v;
 			break;
 		case OPT_LIVE:
-			live = true;
+			o->live = true;
 			break;
 		case OPT_ALERT:
 			if (np_alert_mode_parse(optarg, &mode) != NP_OK)
@@ -225,7 +249,7 @@ static int run(int argc, char **argv)
 		case NP_CLI_OPT_ALERT_AFTER:
 		case NP_CLI_OPT_ALERT_DELAY:
 		case NP_CLI_OPT_CALIBRATION:
-			if (np_cli_alert_option(&np_cmd_record, opt, optarg, &cfg) != NP_EXIT_OK)
+			if (np_cli_alert_option(&np_cmd_record, opt, optarg, &o->cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;
 			have_after |= opt == NP_CLI_OPT_ALERT_AFTER;
 			break;
@@ -238,39 +262,36 @@ static int run(int argc, char **argv)
 	if (optind < argc)
 		return np_cli_usage_error(&np_cmd_record, "unexpected argument '%s'", argv[optind]);
 	/* Checked before the port is opened: a wrong -o must not cost the night's start. */
-	if (np_cli_check_recording_output(&np_cmd_record, out) != NP_EXIT_OK)
+	if (np_cli_check_recording_output(&np_cmd_record, o->out) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
-	if (alert < 0)
-		alert = have_after ? NP_ALERT_MODE_VIBRATE : NP_ALERT_MODE_NONE;
-	cfg.live.alert_mode = (enum np_alert_mode)alert;
-	if (!have_after && alert != NP_ALERT_MODE_NONE)
-		cfg.live.alert_after_s = 60;
-	if (alert == NP_ALERT_MODE_NONE && !have_after)
-		cfg.live.alert_after_s = 0;
+	settle_alerts(&o->cfg.live, alert, have_after);
+	return NP_EXIT_OK;
+}
 
-	struct rec_ctx c = { .alert = cfg.live.alert_mode, .out_path = out };
-	np_cli_live_init(&c.live, live);
-	if (strcmp(port, "auto") == 0) {
-		c.auto_port = true;
-		if (!np_cli_auto_port("record", c.port, sizeof c.port))
+/* Open the port, identify the device and start the recording file. *recp is the
+ * running recorder on NP_EXIT_OK; nothing is left open otherwise. */
+static int open_device(struct rec_ctx *c, const struct record_opts *o, struct np_recorder **recp)
+{
+	if (strcmp(o->port, "auto") == 0) {
+		c->auto_port = true;
+		if (!np_cli_auto_port("record", c->port, sizeof c->port))
 			return NP_EXIT_FAILURE;
 	} else {
-		snprintf(c.port, sizeof c.port, "%s", port);
+		snprintf(c->port, sizeof c->port, "%s", o->port);
 	}
-
 	struct np_transport t;
 	errno = 0;
-	int rc = np_transport_serial_open(&t, c.port);
+	int rc = np_transport_serial_open(&t, c->port);
 	if (rc != NP_OK)
-		return np_cli_fail(c.port, rc, NP_EXIT_FAILURE);
-	np_clock_start(&c.t0);
+		return np_cli_fail(c->port, rc, NP_EXIT_FAILURE);
+	np_clock_start(&c->t0);
 	struct timespec wall;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	struct np_recorder_hooks hooks = {
-		.now_ms = mono_ms, .reopen = reopen, .note = on_note, .ctx = &c,
+		.now_ms = mono_ms, .reopen = reopen, .note = on_note, .ctx = c,
 	};
 	struct np_recorder *rec;
-	rc = np_recorder_new(&rec, &cfg, &hooks, &t);
+	rc = np_recorder_new(&rec, &o->cfg, &hooks, &t);
 	if (rc != NP_OK)
 		return np_cli_fail("record", rc, NP_EXIT_FAILURE);
 
@@ -278,28 +299,36 @@ static int run(int argc, char **argv)
 		.version = NP_REC_VERSION,
 		.created_utc_ms = (int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000,
 	};
-	rc = np_recorder_identify(rec, 3000, &h.hello);
+	rc = np_recorder_identify(rec, IDENTIFY_TIMEOUT_MS, &h.hello);
 	if (rc != NP_OK) {
 		if (rc == NP_ERR_TIMEOUT)
-			np_cli_error(c.port, "no answer to HELLO within 3 s: is a nightpose device "
-					     "running its firmware on this port?");
+			np_cli_error(c->port, "no answer to HELLO within %u s: is a nightpose device "
+					      "running its firmware on this port?", IDENTIFY_TIMEOUT_MS / 1000u);
 		else
-			np_cli_fail(c.port, rc, 0);
+			np_cli_fail(c->port, rc, 0);
 		np_recorder_free(rec);
 		return NP_EXIT_FAILURE;
 	}
 	/* The header has room for 63 characters: a long port path is cut. */
-	snprintf(h.source, sizeof h.source, "record %.56s", c.port);
+	snprintf(h.source, sizeof h.source, "record %.56s", c->port);
 	errno = 0;
-	rc = np_recorder_start(rec, out, &h);
+	rc = np_recorder_start(rec, o->out, &h);
 	if (rc != NP_OK) {
-		np_cli_fail(out, rc, 0);
+		np_cli_fail(o->out, rc, 0);
 		np_recorder_free(rec);
 		return NP_EXIT_FAILURE;
 	}
-	np_cli_live_line(&c.live, 0, "recording %s (firmware %u.%u.%u) on %s to %s", h.hello.serial,
-			 h.hello.fw_major, h.hello.fw_minor, h.hello.fw_patch, c.port, out);
+	np_cli_live_line(&c->live, 0, "recording %s (firmware %u.%u.%u) on %s to %s", h.hello.serial,
+			 h.hello.fw_major, h.hello.fw_minor, h.hello.fw_patch, c->port, o->out);
+	*recp = rec;
+	return NP_EXIT_OK;
+}
 
+/* Step the recorder until Ctrl-C, SIGTERM, the duration or an error; *elapsed_s
+ * receives the time recorded. Returns an exit code. */
+static int record_loop(struct rec_ctx *c, const struct record_opts *o, struct np_recorder *rec,
+		       double *elapsed_s)
+{
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	struct sigaction old_int, old_term;
@@ -307,40 +336,57 @@ static int run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 
 	int exit_code = NP_EXIT_OK;
-	double elapsed = 0;
+	*elapsed_s = 0;
 	while (!stop_signal) {
-		rc = np_recorder_step(rec, 200);
-		elapsed = mono_ms(&c) / 1000.0;
+		int rc = np_recorder_step(rec, STEP_MS);
+		*elapsed_s = mono_ms(c) / 1000.0;
 		if (rc != NP_OK) {
 			int e = errno;
-			np_cli_live_end(&c.live);
+			np_cli_live_end(&c->live);
 			if (rc == NP_ERR_IO) {
 				errno = e;
-				np_cli_fail(out, rc, 0);
-				np_cli_error(out, "recording stopped; everything up to %.0f s is kept and readable",
-					     elapsed);
+				np_cli_fail(o->out, rc, 0);
+				np_cli_error(o->out, "recording stopped; everything up to %.0f s is kept and readable",
+					     *elapsed_s);
 			} else {
-				np_cli_fail(c.port, rc, 0);
+				np_cli_fail(c->port, rc, 0);
 			}
 			exit_code = NP_EXIT_FAILURE;
 			break;
 		}
-		np_cli_live_status(&c.live, elapsed, np_recorder_state(rec));
-		if (duration > 0 && elapsed >= duration)
+		np_cli_live_status(&c->live, *elapsed_s, np_recorder_state(rec));
+		if (o->duration_s > 0 && *elapsed_s >= o->duration_s)
 			break;
 	}
-	np_cli_live_end(&c.live);
+	np_cli_live_end(&c->live);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	return exit_code;
+}
+
+static int run(int argc, char **argv)
+{
+	struct record_opts o;
+	int exit_code = parse_options(argc, argv, &o);
+	if (exit_code != NP_EXIT_OK)
+		return exit_code;
+
+	struct rec_ctx c = { .alert = o.cfg.live.alert_mode, .out_path = o.out };
+	np_cli_live_init(&c.live, o.live);
+	struct np_recorder *rec;
+	if ((exit_code = open_device(&c, &o, &rec)) != NP_EXIT_OK)
+		return exit_code;
+	double elapsed;
+	exit_code = record_loop(&c, &o, rec, &elapsed);
 
 	struct np_live_state st = *np_recorder_state(rec);
 	errno = 0;
-	rc = np_recorder_stop(rec);
+	int rc = np_recorder_stop(rec);
 	np_recorder_free(rec);
 	if (rc != NP_OK && exit_code == NP_EXIT_OK) {
-		np_cli_fail(out, rc, 0);
+		np_cli_fail(o.out, rc, 0);
 		exit_code = NP_EXIT_FAILURE;
 	}
-	summary(out, &st, elapsed, &cfg);
+	summary(o.out, &st, elapsed, &o.cfg);
 	return exit_code;
 }

@@ -103,7 +103,7 @@ static int run(int argc, char **argv)
 	if (rc != NP_OK)
 		return np_cli_fail("simulate", rc, NP_EXIT_FAILURE);
 	np_cli_tmp_hold(output);
-	rc = np_rec_data_write_watched(&d, output, &np_cli_tmp_watch);
+	rc = np_rec_data_write(&d, output, &np_cli_tmp_watch);
 	np_cli_tmp_done();
 	int e = errno;
 	np_rec_data_free(&d);

@@ -57,7 +57,7 @@ static void write_night(const char *path)
 						 (int16_t)(-g[1] * 1000), (int16_t)(-g[2] * 1000)),
 				 NP_OK);
 	}
-	assert_int_equal(np_rec_data_write(&d, path), NP_OK);
+	assert_int_equal(np_rec_data_write(&d, path, NULL), NP_OK);
 	np_rec_data_free(&d);
 }
 

@@ -105,7 +105,7 @@ static int import_load(enum np_import_format fmt, const char *path, const char *
 	int rc = np_import_file(fmt, path, labels, &o, &d, &err);
 	if (rc != NP_OK)
 		return rc;
-	rc = np_rec_data_write(&d, work_npr);
+	rc = np_rec_data_write(&d, work_npr, NULL);
 	np_rec_data_free(&d);
 	if (rc != NP_OK)
 		return rc;

@@ -97,13 +97,8 @@ static int write_all(struct np_rec_builder *b, const struct np_rec_data *d,
 	return rc;
 }
 
-int np_rec_data_write(const struct np_rec_data *d, const char *path)
-{
-	return np_rec_data_write_watched(d, path, NULL);
-}
-
-int np_rec_data_write_watched(const struct np_rec_data *d, const char *path,
-			      const struct np_tmp_watch *watch)
+int np_rec_data_write(const struct np_rec_data *d, const char *path,
+		      const struct np_tmp_watch *watch)
 {
 	const struct np_annotation **ann = NULL;
 	struct np_rec_builder *b = NULL;

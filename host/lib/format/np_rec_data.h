@@ -48,13 +48,12 @@ int np_rec_data_annotate(struct np_rec_data *d, uint32_t start_tick, uint32_t en
 
 /*
  * Write d to path through np_rec_builder: the file appears only when complete.
- * Returns NP_OK or the builder's error (NP_ERR_IO with errno set, NP_ERR_NOMEM).
+ * watch (may be NULL) is told the temporary file's name, so that a signal handler
+ * can remove it. Returns NP_OK or the builder's error (NP_ERR_IO with errno set,
+ * NP_ERR_NOMEM).
  */
-int np_rec_data_write(const struct np_rec_data *d, const char *path);
-
-/* The same, telling watch (may be NULL) the temporary file's name. */
-int np_rec_data_write_watched(const struct np_rec_data *d, const char *path,
-			      const struct np_tmp_watch *watch);
+int np_rec_data_write(const struct np_rec_data *d, const char *path,
+		      const struct np_tmp_watch *watch);
 
 /* Free the tracks and annotations and leave d empty, as after np_rec_data_init(). */
 void np_rec_data_free(struct np_rec_data *d);

@@ -318,7 +318,7 @@ static int simulated(const struct np_sim_opts *o, struct np_night *n, struct np_
 	int rc = np_simulate(o, &d, tr);
 	if (rc != NP_OK)
 		return rc;
-	rc = np_rec_data_write(&d, path);
+	rc = np_rec_data_write(&d, path, NULL);
 	np_rec_data_free(&d);
 	if (rc == NP_OK)
 		rc = np_night_load(path, n);

@@ -626,7 +626,7 @@ static void test_import_has_no_clock_jump(void **state)
 	o.start_utc_ms = FX_CREATED_MS;
 	assert_int_equal(np_import_csv(csv, strlen(csv), &o, &d, &err), NP_OK);
 	free(csv);
-	assert_int_equal(np_rec_data_write(&d, c->path), NP_OK);
+	assert_int_equal(np_rec_data_write(&d, c->path, NULL), NP_OK);
 	np_rec_data_free(&d);
 
 	assert_int_equal(np_night_load(c->path, &n), NP_OK);

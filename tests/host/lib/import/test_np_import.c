@@ -354,7 +354,7 @@ static void written_recording_loads_with_exact_times(void **state)
 
 	fx_path(path, sizeof path, dir, "spc.npr");
 	assert_int_equal(spc(spc_good, &d, &err), NP_OK);
-	assert_int_equal(np_rec_data_write(&d, path), NP_OK);
+	assert_int_equal(np_rec_data_write(&d, path, NULL), NP_OK);
 	np_rec_data_free(&d);
 	assert_int_equal(np_night_load(path, &n), NP_OK);
 	assert_int_equal(n.sensor_count, 2);
@@ -373,7 +373,7 @@ static void written_recording_loads_with_exact_times(void **state)
 				   "0.53,0.27,1.0,-0.08,1,-63,4.7369,921.75,3\n"
 				   "2.58,0.27,1.0,-0.08,1,-63,4.7369,921.75,3\n";
 	assert_int_equal(uci(text, &d, &err), NP_OK);
-	assert_int_equal(np_rec_data_write(&d, path), NP_OK);
+	assert_int_equal(np_rec_data_write(&d, path, NULL), NP_OK);
 	np_rec_data_free(&d);
 	assert_int_equal(np_night_load(path, &n), NP_OK);
 	assert_int_equal(n.sensor[0].n, 3);

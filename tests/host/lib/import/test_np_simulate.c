@@ -61,7 +61,7 @@ static void same_seed_same_bytes(void **state)
 		if (i == 2)
 			o.seed = 8;
 		assert_int_equal(np_simulate(&o, &d, NULL), NP_OK);
-		assert_int_equal(np_rec_data_write(&d, i == 0 ? a : i == 1 ? b : c), NP_OK);
+		assert_int_equal(np_rec_data_write(&d, i == 0 ? a : i == 1 ? b : c, NULL), NP_OK);
 		np_rec_data_free(&d);
 	}
 	uint8_t *fa = fx_read(a, &la), *fb = fx_read(b, &lb), *fc = fx_read(c, &lc);
