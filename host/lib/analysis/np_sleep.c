@@ -883,9 +883,11 @@ int np_sleep_classify(const uint8_t *sib, const uint8_t *invalid, const uint8_t 
 		memset(asleep, 0, n);
 	uint8_t *s = malloc(n ? n : 1);
 	struct sib_period *p = malloc((n / 2 + 3) * sizeof *p);
-	if (!s || !p) {
+	struct run *r = malloc((n / 2 + 1) * sizeof *r);
+	if (!s || !p || !r) {
 		free(s);
 		free(p);
+		free(r);
 		return NP_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -900,23 +902,12 @@ int np_sleep_classify(const uint8_t *sib, const uint8_t *invalid, const uint8_t 
 	size_t ups = 0;
 	for (size_t i = 0; i + 1 < n; i++)
 		ups += !s[i] && s[i + 1];
-	size_t np = 0;
-	if (ups > 0) {
-		for (size_t i = 0; i < n;) {
-			if (!s[i]) {
-				i++;
-				continue;
-			}
-			size_t j = i;
-			while (j < n && s[j])
-				j++;
-			/* onset = first SIB epoch, end = last SIB epoch (time_sp[length(sleep_sp)]) */
-			p[np].start = (double)(w0 + i);
-			p[np].end = (double)(w0 + j - 1);
-			p[np].overlap = false;
-			np++;
-			i = j;
-		}
+	/* onset = first SIB epoch, end = last SIB epoch (time_sp[length(sleep_sp)]) */
+	size_t np = ups > 0 ? find_runs(s, n, r) : 0;
+	for (size_t k = 0; k < np; k++) {
+		p[k].start = (double)(w0 + r[k].start);
+		p[k].end = (double)(w0 + r[k].start + r[k].len - 1);
+		p[k].overlap = false;
 	}
 	size_t nov = 0;
 	for (size_t k = 0; k < np; k++)
@@ -985,5 +976,6 @@ int np_sleep_classify(const uint8_t *sib, const uint8_t *invalid, const uint8_t 
 		}
 	free(s);
 	free(p);
+	free(r);
 	return NP_OK;
 }

@@ -340,31 +340,33 @@ static void test_spt_block_length(void **state)
 	free(v);
 }
 
+/* A 40-min block at 2000, then gap_ep epochs of movement, then a block of len2. */
+static struct np_spt two_blocks(uint8_t *v, size_t gap_ep, size_t len2)
+{
+	memset(v, 0, DAY_EP);
+	set_run(v, 2000, 480);
+	set_run(v, 2480 + gap_ep, len2);
+	struct np_spt s = spt_of(v, DAY_EP);
+	assert_true(s.found);
+	return s;
+}
+
 static void test_spt_gaps(void **state)
 {
 	(void)state;
 	uint8_t *v = calloc(DAY_EP, 1);
 	assert_non_null(v);
 	/* Gap of 59 min between two 40-min blocks: filled. */
-	set_run(v, 2000, 480);
-	set_run(v, 2480 + 708, 480);
-	struct np_spt s = spt_of(v, DAY_EP);
-	assert_true(s.found);
+	struct np_spt s = two_blocks(v, 708, 480);
 	assert_int_equal(s.start, 2000);
 	assert_int_equal(s.end, 2480 + 708 + 480 + 1);
 	/* Exactly 60 min of movement: still filled, the first block's extra epoch makes
 	 * the gap GGIR measures 59:55 (< 60 min). */
-	memset(v, 0, DAY_EP);
-	set_run(v, 2000, 480);
-	set_run(v, 2480 + 720, 480);
-	s = spt_of(v, DAY_EP);
+	s = two_blocks(v, 720, 480);
 	assert_int_equal(s.start, 2000);
 	assert_int_equal(s.end, 2480 + 720 + 480 + 1);
 	/* 61 min: not filled; the longer second block wins. */
-	memset(v, 0, DAY_EP);
-	set_run(v, 2000, 480);
-	set_run(v, 2480 + 732, 500);
-	s = spt_of(v, DAY_EP);
+	s = two_blocks(v, 732, 500);
 	assert_int_equal(s.start, 2480 + 732);
 	assert_int_equal(s.end, 2480 + 732 + 501);
 	/* Three equal blocks 2 h apart: the middle one (longestinspt[ceiling(3 / 2)]). */
