@@ -160,6 +160,12 @@ static int rollmed_axis(const float *x, size_t n, double sf, double *out)
 		k++;
 	size_t m = (n + step - 1) / step;
 	int rc = NP_OK;
+	/* "replace zeros": S2check = max(c(sf * 60, 1000)), with the original sf. GGIR
+	 * indexes xm[(LN - S2check):LN] before it looks at LN > LX, so check first. */
+	double s2 = fmax(sf * 60.0, 1000.0);
+	double a = (double)m - s2;
+	if (a <= -1.0)
+		return NP_ERR_RANGE;
 
 	if (m * step > n) {
 		/* LN > LX: GGIR's rollmed() returns x[1:LX], the raw signal. */
@@ -178,8 +184,6 @@ static int rollmed_axis(const float *x, size_t n, double sf, double *out)
 	if ((rc = rolling_median_fill0(dec, m, k, (k - 1) / 2, xm)) != NP_OK)
 		goto out;
 
-	/* "replace zeros": S2check = max(c(sf * 60, 1000)), with the original sf. */
-	double s2 = fmax(sf * 60.0, 1000.0);
 	size_t head = (size_t)floor(s2);
 	if (head > m)
 		head = m;
@@ -193,11 +197,6 @@ static int rollmed_axis(const float *x, size_t n, double sf, double *out)
 		if (xm[i] == 0.0)
 			xm[i] = first;
 	/* Tail: xm[(LN - S2check):LN], i.e. S2check + 1 values when S2check is whole. */
-	double a = (double)m - s2;
-	if (a <= -1.0) {
-		rc = NP_ERR_RANGE;
-		goto out;
-	}
 	size_t cnt = (size_t)floor(s2) + 1;
 	double last = NAN;
 	for (size_t t = 0; t < cnt; t++) {
