@@ -110,6 +110,22 @@ static int reopen(void *ctx, struct np_transport *t)
 	return rc;
 }
 
+/* The device would not take its alert settings (or did not answer). */
+static void command_refused(struct rec_ctx *c, double t, const struct np_note *n)
+{
+	char why[48];
+	if (n->ack_result == 0xffu)
+		snprintf(why, sizeof why, "no answer");
+	else
+		snprintf(why, sizeof why, "answer %u", n->ack_result);
+	if (c->alert == NP_ALERT_MODE_VIBRATE)
+		np_cli_live_line(&c->live, t, "the device did not take the alert settings (%s): "
+				 "this computer vibrates it instead, and only while the link is up", why);
+	else
+		np_cli_live_line(&c->live, t, "the device did not confirm that its own alert is off "
+				 "(%s): it may vibrate by its built-in settings", why);
+}
+
 static void on_note(void *ctx, const struct np_note *n)
 {
 	struct rec_ctx *c = ctx;
@@ -119,9 +135,10 @@ static void on_note(void *ctx, const struct np_note *n)
 		np_cli_live_line(&c->live, t, "position %s", np_position_name(n->position));
 		break;
 	case NP_NOTE_ALERT:
-		np_cli_live_line(&c->live, t, "ALERT level %u: %s for %u s", n->level,
+		np_cli_live_line(&c->live, t, "%s level %u: %s for %u s",
+				 n->from_device ? "DEVICE ALERT" : "ALERT", n->level,
 				 np_position_name(n->position), n->seconds);
-		if (c->alert == NP_ALERT_MODE_BELL) {
+		if (c->alert == NP_ALERT_MODE_BELL && !n->from_device) {
 			/* One bell per level: the terminal has no volume control. */
 			for (unsigned i = 0; i < n->level; i++)
 				fputc('\a', stderr);
@@ -129,7 +146,11 @@ static void on_note(void *ctx, const struct np_note *n)
 		}
 		break;
 	case NP_NOTE_ALERT_CLEARED:
-		np_cli_live_line(&c->live, t, "alert cleared after %u s", n->seconds);
+		np_cli_live_line(&c->live, t, "%s cleared after %u s",
+				 n->from_device ? "device alert" : "alert", n->seconds);
+		break;
+	case NP_NOTE_COMMAND_REFUSED:
+		command_refused(c, t, n);
 		break;
 	case NP_NOTE_LINK_LOST:
 		np_cli_live_line(&c->live, t, "link lost on %s (%s): the recording goes on, retrying every second",
@@ -169,7 +190,10 @@ static void summary(const char *path, const struct np_live_state *st, double sec
 	if (st->device_dropped)
 		printf(" The device dropped %u samples (link too slow).", st->device_dropped);
 	if (cfg->live.alert_after_s)
-		printf(" Alerts (%s after %u s): %u.", avoid, cfg->live.alert_after_s, st->alerts);
+		printf(" Alerts (%s after %u s, %s): %u.", avoid, cfg->live.alert_after_s,
+		       np_alert_mode_name(cfg->live.alert_mode), st->alerts);
+	if (st->device_alerts)
+		printf(" Alerts by the device itself: %u.", st->device_alerts);
 	printf("\n");
 }
 

@@ -91,16 +91,19 @@ static void on_note(void *ctx, const struct np_note *n)
 	case NP_NOTE_POSITION:
 		printf("%s  position %s\n", when, np_position_name(n->position));
 		break;
-	case NP_NOTE_ALERT:
-		printf("%s  alert level %u: %s for %u s\n", when, n->level, np_position_name(n->position),
-		       n->seconds);
-		struct np_rec_alert a = { .host_ms = n->host_ms, .source = NP_ALERT_FROM_HOST,
-					  .position = (uint8_t)n->position, .level = n->level };
-		if (c->err == NP_OK)
+	case NP_NOTE_ALERT: {
+		printf("%s  %s level %u: %s for %u s\n", when, n->from_device ? "device alert" : "alert",
+		       n->level, np_position_name(n->position), n->seconds);
+		struct np_rec_alert a = { .host_ms = n->host_ms, .position = (uint8_t)n->position,
+					  .level = n->level,
+					  .source = n->from_device ? NP_ALERT_FROM_DEVICE : NP_ALERT_FROM_HOST };
+		if (c->err == NP_OK && !n->from_device)
 			c->err = np_rec_alerts_add(&c->replayed, &a);
 		break;
+	}
 	case NP_NOTE_ALERT_CLEARED:
-		printf("%s  alert cleared after %u s\n", when, n->seconds);
+		printf("%s  %s cleared after %u s\n", when, n->from_device ? "device alert" : "alert",
+		       n->seconds);
 		break;
 	case NP_NOTE_DEVICE_RESET:
 		printf("%s  device restarted\n", when);
@@ -265,6 +268,31 @@ static int replay(struct replay_ctx *c, const struct replay_opts *o, const struc
 	return NP_EXIT_OK;
 }
 
+/* A device alert and a host alert this close are the same decision (the two clocks
+ * see a position change up to a window apart). */
+#define DEVICE_MATCH_MS 2000u
+
+/* Device alerts of logged with a replayed alert within DEVICE_MATCH_MS. */
+static size_t matched_device_alerts(const struct np_rec_alerts *logged,
+				    const struct np_rec_alerts *replayed)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < logged->n; i++) {
+		const struct np_rec_alert *d = &logged->v[i];
+		if (d->source != NP_ALERT_FROM_DEVICE)
+			continue;
+		for (size_t j = 0; j < replayed->n; j++) {
+			uint32_t dt = d->host_ms > replayed->v[j].host_ms ? d->host_ms - replayed->v[j].host_ms
+									  : replayed->v[j].host_ms - d->host_ms;
+			if (dt <= DEVICE_MATCH_MS && d->level == replayed->v[j].level) {
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
 /* The replayed alerts against the ones the recording logged. */
 static void compare_alerts(const struct replay_ctx *c, const struct replay_settings *s,
 			   const char *path)
@@ -288,6 +316,11 @@ static void compare_alerts(const struct replay_ctx *c, const struct replay_setti
 		       s->as_night ? "they differ, with the night's own settings: the live "
 				     "pipeline no longer decides as it did" :
 				     "they differ, as expected with other settings than the night's");
+	size_t n_dev = np_rec_alerts_count(&logged, NP_ALERT_FROM_DEVICE);
+	if (n_dev > 0)
+		printf("device alerts: %zu logged (decided by the device itself), %zu of them within "
+		       "%u s of a replayed alert\n", n_dev, matched_device_alerts(&logged, &c->replayed),
+		       DEVICE_MATCH_MS / 1000u);
 	np_rec_alerts_free(&logged);
 }
 

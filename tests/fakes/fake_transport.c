@@ -25,6 +25,10 @@ struct fake_transport {
 	bool closed;
 	uint8_t *written;
 	size_t n_written, cap_written;
+	/* fake_ack(): answer COMMANDs of ack_cmd with an ACK frame of sequence ack_seq. */
+	bool ack_on;
+	uint8_t ack_cmd, ack_result;
+	uint16_t ack_seq;
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -141,11 +145,47 @@ static int fake_read(void *self, uint8_t *buf, size_t cap, size_t *got, unsigned
 	return NP_ERR_ARG;
 }
 
+void fake_ack(struct fake_transport *f, uint8_t cmd, uint8_t result, uint16_t seq)
+{
+	f->ack_on = true;
+	f->ack_cmd = cmd;
+	f->ack_result = result;
+	f->ack_seq = seq;
+}
+
+/* The ACK for a command frame in buf, read right after the item being read now. */
+static void answer(struct fake_transport *f, const uint8_t *buf, size_t len)
+{
+	uint8_t scratch[NP_FRAME_WIRE_MAX];
+	struct np_frame_decoder dec;
+	struct np_frame fr;
+	struct np_command cmd;
+	size_t used;
+	np_frame_decoder_init(&dec, scratch, sizeof scratch);
+	if (np_frame_decoder_feed(&dec, buf, len, &used, &fr) != NP_OK ||
+	    fr.type != NP_MSG_COMMAND || np_command_decode(fr.payload, fr.len, &cmd) != NP_OK ||
+	    cmd.cmd != f->ack_cmd)
+		return;
+	struct np_ack a = { .cmd_seq = fr.seq, .cmd = cmd.cmd, .result = f->ack_result };
+	uint8_t p[NP_ACK_LEN], wire[64];
+	size_t n;
+	if (np_ack_encode(&a, p, sizeof p, &n) != NP_OK)
+		abort();
+	size_t wn = fake_wire_frame(wire, sizeof wire, NP_MSG_ACK, f->ack_seq, p, n);
+	fake_bytes(f, wire, wn, 0); /* appended last: move it after the current item */
+	size_t at = f->cur < f->n_items - 1 ? f->cur + 1 : f->n_items - 1;
+	struct item it = f->items[f->n_items - 1];
+	memmove(&f->items[at + 1], &f->items[at], (f->n_items - 1 - at) * sizeof it);
+	f->items[at] = it;
+}
+
 static int fake_write(void *self, const uint8_t *buf, size_t len)
 {
 	struct fake_transport *f = self;
 	if (f->closed)
 		return NP_ERR_NODEV;
+	if (f->ack_on)
+		answer(f, buf, len);
 	if (f->n_written + len > f->cap_written) {
 		f->cap_written = 2 * (f->n_written + len);
 		f->written = xrealloc(f->written, f->cap_written);

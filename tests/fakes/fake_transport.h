@@ -39,6 +39,10 @@ bool fake_closed(const struct fake_transport *f);
 const uint8_t *fake_written(const struct fake_transport *f, size_t *n);
 size_t fake_commands(const struct fake_transport *f, struct np_command *out, size_t cap);
 
+/* From now on, answer every COMMAND cmd with an ACK (result) whose own frame sequence
+ * is seq, read right after the item being read when the command is written. */
+void fake_ack(struct fake_transport *f, uint8_t cmd, uint8_t result, uint16_t seq);
+
 /* ---- Device frames on the wire (0x00, COBS, 0x00) ---- */
 
 /* A HELLO of a 100 Hz, 1000 LSB/g, 1 kHz-tick device with this serial. Returns bytes written. */

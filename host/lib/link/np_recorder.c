@@ -31,6 +31,10 @@
  * 128 samples, plus one STATUS per second). */
 #define MAX_FRAMES_PER_S 50u
 #define VIBRATE_MS_PER_LEVEL 400u
+/* A device that has not acknowledged SET_ALERT within this long does not have it. */
+#define ACK_TIMEOUT_MS 3000u
+/* No answer to a command (np_note.ack_result). */
+#define ACK_NONE 0xffu
 
 struct np_recorder {
 	struct np_recorder_cfg cfg;
@@ -67,8 +71,16 @@ struct np_recorder {
 	uint32_t win_n;
 	uint64_t win_ticks;
 
-	uint32_t next_alert_ms;
-	uint32_t alert_started_ms;
+	struct np_alert alert;  /* the host's decisions */
+	bool set_alert_pending; /* SET_ALERT sent, no ACK yet */
+	uint16_t set_alert_seq;
+	uint32_t set_alert_ms;
+
+	/* Device time of the chest samples: anchored on the host clock at the first
+	 * sample (and again after a restart), then advanced by the ticks, so that
+	 * data arriving faster or slower than real time keeps its own time. */
+	bool have_anchor;
+	uint32_t anchor_tick, anchor_ms;
 	bool settings_written; /* the settings note is in the recording */
 
 	struct np_live_state st;
@@ -183,52 +195,126 @@ static int send_command(struct np_recorder *rec, uint8_t cmd, uint8_t arg8, uint
 	return rc;
 }
 
+static void send_alert_settings(struct np_recorder *rec);
+
 /* Ask for the configured rate and start streaming; a failure shows up as a lost link on the next read. */
 static void start_streaming(struct np_recorder *rec)
 {
 	if (rec->cfg.rate_hz)
 		send_command(rec, NP_CMD_SET_RATE, 0, rec->cfg.rate_hz, 0);
+	send_alert_settings(rec);
 	send_command(rec, NP_CMD_START, 0, 0, 0);
 }
 
 /* ---- Position and alerts ---- */
 
-static void fire_alert(struct np_recorder *rec, uint32_t host_ms, uint8_t level)
+/* The host's alert settings for the engine; alert_after_s 0 (or nothing to avoid) disables. */
+static void alert_cfg(const struct np_live_settings *s, struct np_alert_cfg *c)
 {
-	struct np_live_state *st = &rec->st;
-	uint32_t in_pos_s = (host_ms - st->position_since_ms) / 1000u;
-	if (st->alert_level == 0)
-		rec->alert_started_ms = host_ms;
-	st->alert_level = level;
-	st->alerts++;
-	record_event(rec, host_ms, NP_EVENT_HOST_ALERT, (uint8_t)st->position, level, in_pos_s);
-	if (rec->cfg.live.alert_mode == NP_ALERT_MODE_VIBRATE)
-		send_command(rec, NP_CMD_VIBRATE, level, (uint16_t)(VIBRATE_MS_PER_LEVEL * level), 0);
+	np_alert_cfg_default(c);
+	if (np_alert_cfg_from_s(c, s->alert_after_s ? s->avoid_mask : 0, s->alert_after_s,
+				s->alert_delay_s) != NP_OK)
+		np_alert_cfg_from_s(c, 0, 0, 0);
+}
+
+/* Whether the device should run the alert itself: vibrate mode, an alert asked for,
+ * and a hold that SET_ALERT's 16 bits can carry. */
+static bool device_should_alert(const struct np_recorder *rec)
+{
+	const struct np_live_settings *s = &rec->cfg.live;
+	return s->alert_mode == NP_ALERT_MODE_VIBRATE && s->alert_after_s > 0 && s->avoid_mask != 0 &&
+	       s->alert_after_s <= UINT16_MAX;
+}
+
+/* Tell the device what to alert on: the host's rules in vibrate mode, nothing
+ * otherwise. After a reconnect only the start delay still to run is sent. */
+static void send_alert_settings(struct np_recorder *rec)
+{
+	if (!rec->cfg.send_commands || !rec->t.ops)
+		return;
+	const struct np_live_settings *s = &rec->cfg.live;
+	bool on = device_should_alert(rec);
+	uint32_t delay_s = s->alert_delay_s;
+	if (rec->alert.started) {
+		uint32_t ran_s = (rec->st.device_ms - rec->alert.start_ms) / 1000u;
+		delay_s = ran_s < delay_s ? delay_s - ran_s : 0;
+	}
+	rec->set_alert_seq = rec->host_seq;
+	if (send_command(rec, NP_CMD_SET_ALERT, on ? (uint8_t)s->avoid_mask : 0,
+			 on ? (uint16_t)s->alert_after_s : 0, on ? delay_s : 0) != NP_OK)
+		return;
+	rec->set_alert_pending = true;
+	rec->set_alert_ms = now_ms(rec);
+}
+
+static void command_refused(struct np_recorder *rec, uint8_t cmd, uint8_t result)
+{
 	struct np_note n = {
-		.kind = NP_NOTE_ALERT, .host_ms = host_ms, .position = st->position,
-		.level = level, .seconds = in_pos_s,
+		.kind = NP_NOTE_COMMAND_REFUSED, .host_ms = now_ms(rec), .cmd = cmd, .ack_result = result,
 	};
 	note(rec, &n);
 }
 
-static void check_alert(struct np_recorder *rec, uint32_t host_ms)
+static void on_ack(struct np_recorder *rec, const struct np_ack *a)
+{
+	if (a->cmd != NP_CMD_SET_ALERT || !rec->set_alert_pending || a->cmd_seq != rec->set_alert_seq)
+		return;
+	rec->set_alert_pending = false;
+	rec->st.device_alerting = a->result == NP_ACK_OK && device_should_alert(rec);
+	if (a->result != NP_ACK_OK)
+		command_refused(rec, a->cmd, a->result);
+}
+
+/* A SET_ALERT never answered: the host vibrates the device itself. */
+static void check_ack_timeout(struct np_recorder *rec, uint32_t now)
+{
+	if (!rec->set_alert_pending || now - rec->set_alert_ms < ACK_TIMEOUT_MS)
+		return;
+	rec->set_alert_pending = false;
+	rec->st.device_alerting = false;
+	command_refused(rec, NP_CMD_SET_ALERT, ACK_NONE);
+}
+
+static void host_alert(struct np_recorder *rec, uint32_t host_ms, const struct np_event *ev)
 {
 	struct np_live_state *st = &rec->st;
-	const struct np_live_settings *c = &rec->cfg.live;
-	if (c->alert_after_s == 0 || !(c->avoid_mask & NP_POS_BIT(st->position)) ||
-	    host_ms < c->alert_delay_s * 1000u)
+	if (ev->kind == NP_EVENT_ALERT_CLEARED) {
+		st->alert_level = 0;
+		struct np_note c = {
+			.kind = NP_NOTE_ALERT_CLEARED, .host_ms = host_ms,
+			.position = (enum np_position)ev->position, .seconds = ev->value,
+		};
+		note(rec, &c);
 		return;
-	if (st->alert_level == 0) {
-		if (host_ms - st->position_since_ms >= c->alert_after_s * 1000u) {
-			fire_alert(rec, host_ms, 1);
-			rec->next_alert_ms = host_ms + NP_ALERT_REPEAT1_S * 1000u;
-		}
-	} else if ((int32_t)(host_ms - rec->next_alert_ms) >= 0) {
-		uint8_t level = st->alert_level < NP_ALERT_LEVEL_MAX ? (uint8_t)(st->alert_level + 1)
-								     : (uint8_t)NP_ALERT_LEVEL_MAX;
-		fire_alert(rec, host_ms, level);
-		rec->next_alert_ms = host_ms + NP_ALERT_REPEAT_S * 1000u;
 	}
+	st->alert_level = ev->level;
+	st->alerts++;
+	record_event(rec, host_ms, NP_EVENT_HOST_ALERT, ev->position, ev->level, ev->value);
+	/* Vibrated by the device's own engine when it took the settings. */
+	if (rec->cfg.live.alert_mode == NP_ALERT_MODE_VIBRATE && !st->device_alerting &&
+	    !rec->set_alert_pending)
+		send_command(rec, NP_CMD_VIBRATE, ev->level,
+			     (uint16_t)(VIBRATE_MS_PER_LEVEL * ev->level), 0);
+	struct np_note n = {
+		.kind = NP_NOTE_ALERT, .host_ms = host_ms, .position = (enum np_position)ev->position,
+		.level = ev->level, .seconds = ev->value,
+	};
+	note(rec, &n);
+}
+
+/* An alert EVENT the device sent: counted and shown, never acted on. */
+static void device_alert(struct np_recorder *rec, const struct np_event *ev, uint32_t host_ms)
+{
+	if (ev->kind != NP_EVENT_ALERT_FIRED && ev->kind != NP_EVENT_ALERT_CLEARED)
+		return;
+	bool fired = ev->kind == NP_EVENT_ALERT_FIRED;
+	rec->st.device_alerts += fired;
+	struct np_note n = {
+		.kind = fired ? NP_NOTE_ALERT : NP_NOTE_ALERT_CLEARED, .host_ms = host_ms,
+		.position = (enum np_position)ev->position, .level = ev->level, .seconds = ev->value,
+		.from_device = true,
+	};
+	note(rec, &n);
 }
 
 static void set_position(struct np_recorder *rec, enum np_position pos, uint32_t host_ms)
@@ -236,20 +322,24 @@ static void set_position(struct np_recorder *rec, enum np_position pos, uint32_t
 	struct np_live_state *st = &rec->st;
 	if (pos == st->position)
 		return;
-	if (st->alert_level) {
-		struct np_note c = {
-			.kind = NP_NOTE_ALERT_CLEARED, .host_ms = host_ms, .position = st->position,
-			.seconds = (host_ms - rec->alert_started_ms) / 1000u,
-		};
-		st->alert_level = 0;
-		note(rec, &c);
-	}
 	st->position = pos;
 	/* The tracker reports a new position only after its minimum dwell; the
 	 * wearer has been in it since the tracker first saw it. */
 	st->position_since_ms = rec->trk.current_since_ms;
 	struct np_note n = { .kind = NP_NOTE_POSITION, .host_ms = host_ms, .position = pos };
 	note(rec, &n);
+}
+
+/* Device time of a chest sample at tick. */
+static uint32_t device_ms(struct np_recorder *rec, uint32_t tick, uint32_t tick_hz, uint32_t host_ms)
+{
+	/* A tick before the anchor is a clock that restarted: anchor again. */
+	if (!rec->have_anchor || (int32_t)(tick - rec->anchor_tick) < 0) {
+		rec->have_anchor = true;
+		rec->anchor_tick = tick;
+		rec->anchor_ms = host_ms;
+	}
+	return rec->anchor_ms + (uint32_t)((uint64_t)(tick - rec->anchor_tick) * 1000u / tick_hz);
 }
 
 static void reset_window(struct np_recorder *rec)
@@ -269,12 +359,15 @@ static void finish_window(struct np_recorder *rec, uint32_t host_ms, uint32_t ti
 		(float)(rec->sum_z / rec->win_n),
 	};
 	st->rate_hz = dur_s > 0 ? rec->win_n / dur_s : 0;
-	enum np_position pos = np_posture_tracker_feed(&rec->trk, g, host_ms);
+	enum np_position pos = np_posture_tracker_feed(&rec->trk, g, st->device_ms);
 	set_position(rec, pos, host_ms);
 	st->time_in_s[pos] += dur_s;
 	rec->sum_x = rec->sum_y = rec->sum_z = 0;
 	rec->win_n = 0;
 	rec->win_ticks = 0;
+	struct np_event ev;
+	if (np_alert_update(&rec->alert, st->position, st->position_since_ms, st->device_ms, &ev))
+		host_alert(rec, host_ms, &ev);
 }
 
 static void on_samples(struct np_recorder *rec, const struct np_samples *s, uint32_t host_ms)
@@ -302,6 +395,12 @@ static void on_samples(struct np_recorder *rec, const struct np_samples *s, uint
 			dt = s->period_ticks;
 		rec->have_tick = true;
 		rec->last_tick = tick;
+		st->device_ms = device_ms(rec, tick, tick_hz, host_ms);
+		if (!rec->alert.started) {
+			/* The start delay counts from the night's first sample. */
+			struct np_event ev;
+			np_alert_update(&rec->alert, NP_POS_UNKNOWN, st->device_ms, st->device_ms, &ev);
+		}
 		struct np_vec3 v = { s->s[i].x / lsb, s->s[i].y / lsb, s->s[i].z / lsb };
 		v = np_mat3_apply(&rec->cfg.live.mounting, v);
 		rec->sum_x += v.x;
@@ -312,7 +411,6 @@ static void on_samples(struct np_recorder *rec, const struct np_samples *s, uint
 		if (rec->win_ticks >= (uint64_t)WINDOW_S * tick_hz)
 			finish_window(rec, host_ms, tick_hz);
 	}
-	check_alert(rec, host_ms);
 }
 
 static void device_reset(struct np_recorder *rec, const struct np_hello *h, uint32_t host_ms)
@@ -320,6 +418,7 @@ static void device_reset(struct np_recorder *rec, const struct np_hello *h, uint
 	rec->st.device_resets++;
 	rec->st.hello = *h;
 	reset_window(rec);
+	rec->have_anchor = false; /* its clock starts again */
 	struct np_note n = { .kind = NP_NOTE_DEVICE_RESET, .host_ms = host_ms, .hello = h };
 	note(rec, &n);
 }
@@ -375,6 +474,18 @@ static void process(struct np_recorder *rec, const struct np_frame *f, uint32_t 
 			st->device_dropped = s.samples_dropped;
 		break;
 	}
+	case NP_MSG_ACK: {
+		struct np_ack a;
+		if (np_ack_decode(f->payload, f->len, &a) == NP_OK)
+			on_ack(rec, &a);
+		break;
+	}
+	case NP_MSG_EVENT: {
+		struct np_event ev;
+		if (np_event_decode(f->payload, f->len, &ev) == NP_OK)
+			device_alert(rec, &ev, host_ms);
+		break;
+	}
 	default:
 		break;
 	}
@@ -405,6 +516,9 @@ int np_recorder_new(struct np_recorder **out, const struct np_recorder_cfg *cfg,
 	struct np_posture_cfg pc;
 	np_posture_cfg_default(&pc);
 	np_posture_tracker_init(&rec->trk, &pc);
+	struct np_alert_cfg ac;
+	alert_cfg(&rec->cfg.live, &ac);
+	np_alert_init(&rec->alert, &ac);
 	rec->st.position = NP_POS_UNKNOWN;
 	rec->st.link_up = true;
 	*out = rec;
@@ -602,6 +716,7 @@ int np_recorder_step(struct np_recorder *rec, unsigned timeout_ms)
 	}
 	st->frames = rec->dec.stats;
 	uint32_t now = now_ms(rec);
+	check_ack_timeout(rec, now);
 	if (now - rec->last_flush_ms >= FLUSH_MS)
 		flush(rec, now);
 	if (rec->werr) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "np_alert.h"
 #include "np_frame.h"
 #include "np_msg.h"
 #include "np_posture.h"
@@ -22,14 +23,13 @@
 #include "np_transport.h"
 
 /*
- * Escalation, as positional therapy devices do: the first alert (level 1)
- * comes after alert_after_s in a position to avoid; while the wearer stays,
- * level 2 follows NP_ALERT_REPEAT1_S later, then level 3 every
- * NP_ALERT_REPEAT_S. Leaving the position clears it.
+ * Alerts follow core/np_alert.h (hold, start delay, escalation), the same
+ * engine the firmware runs, on the samples' device time. With
+ * NP_ALERT_MODE_VIBRATE the recorder gives the device its settings
+ * (SET_ALERT) and the device vibrates by itself; a device that refuses them
+ * is told about (NP_NOTE_COMMAND_REFUSED) and then vibrated by VIBRATE
+ * commands from the host. With bell and none the device's own alert is off.
  */
-#define NP_ALERT_REPEAT1_S 20u
-#define NP_ALERT_REPEAT_S 10u
-#define NP_ALERT_LEVEL_MAX 3u
 
 struct np_recorder_cfg {
 	struct np_live_settings live; /* avoid set, alert rules, mounting (np_settings.h) */
@@ -48,6 +48,7 @@ enum np_note_kind {
 	NP_NOTE_LINK_RESTORED,     /* seconds: length of the gap */
 	NP_NOTE_DEVICE_REFUSED,    /* a different device answered (hello) */
 	NP_NOTE_DEVICE_RESET,      /* the device restarted (hello) */
+	NP_NOTE_COMMAND_REFUSED,   /* the device refused cmd (ack_result), or did not answer */
 };
 
 /* Something the caller may want to show; pointers are valid during the callback only. */
@@ -59,6 +60,9 @@ struct np_note {
 	uint32_t seconds;
 	int err;
 	const struct np_hello *hello;
+	bool from_device;   /* ALERT, ALERT_CLEARED: the device's own alert (an EVENT it sent) */
+	uint8_t cmd;        /* COMMAND_REFUSED: enum np_command_id */
+	uint8_t ack_result; /* COMMAND_REFUSED: enum np_ack_result; 0xff: no answer */
 };
 
 struct np_recorder_hooks {
@@ -80,11 +84,15 @@ struct np_live_state {
 	uint32_t host_ms;            /* clock at the last frame processed */
 	uint64_t samples;            /* samples received, all sensors */
 	double rate_hz;              /* chest samples per second over the last window */
+	uint32_t device_ms;          /* device time of the last chest sample (host clock at
+					the first one, then the samples' ticks) */
 	enum np_position position;   /* current position (hysteresis, minimum dwell) */
-	uint32_t position_since_ms;
+	uint32_t position_since_ms;  /* device time the wearer entered it */
 	double time_in_s[NP_POS_COUNT]; /* seconds of samples per position so far */
-	uint32_t alerts;             /* alerts fired (each repeat counts) */
+	uint32_t alerts;             /* the host's alerts (each repeat counts) */
 	uint8_t alert_level;         /* 0 when not alerting */
+	uint32_t device_alerts;      /* the device's own alerts (ALERT_FIRED events) */
+	bool device_alerting;        /* the device accepted the alert settings and vibrates itself */
 	bool link_up;
 	uint32_t link_losses;
 	uint32_t device_resets;      /* HELLOs from a device that restarted */

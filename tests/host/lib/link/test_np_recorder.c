@@ -167,12 +167,15 @@ static void test_clean_stream(void **state)
 	assert_int_equal(r.st.frames.frames_ok, 21);
 	assert_true(r.st.time_in_s[NP_POS_SUPINE] > 19.0);
 	assert_true(r.st.rate_hz > 99.0 && r.st.rate_hz < 101.0);
-	/* The device said who it was unasked; the host told it to start, then stop. */
+	/* The device said who it was unasked; the host turned its own alert off (no
+	 * alerts asked for), told it to start, then stop. */
 	struct np_command c[8];
 	size_t nc = fake_commands(f, c, 8);
-	assert_int_equal(nc, 2);
-	assert_int_equal(c[0].cmd, NP_CMD_START);
-	assert_int_equal(c[1].cmd, NP_CMD_STOP);
+	assert_int_equal(nc, 3);
+	assert_int_equal(c[0].cmd, NP_CMD_SET_ALERT);
+	assert_int_equal(c[0].arg8, 0);
+	assert_int_equal(c[1].cmd, NP_CMD_START);
+	assert_int_equal(c[2].cmd, NP_CMD_STOP);
 	harness_free(&h);
 }
 
@@ -292,11 +295,12 @@ static void test_reconnect_same_device(void **state)
 	assert_int_equal(count_notes(&h, NP_NOTE_LINK_LOST), 1);
 	assert_int_equal(count_notes(&h, NP_NOTE_LINK_RESTORED), 1);
 	assert_true(fake_closed(a));
-	/* START again on the new connection. */
+	/* The alert settings and START again on the new connection. */
 	struct np_command c[8];
 	size_t nc = fake_commands(b, c, 8);
-	assert_true(nc >= 1);
-	assert_int_equal(c[0].cmd, NP_CMD_START);
+	assert_true(nc >= 2);
+	assert_int_equal(c[0].cmd, NP_CMD_SET_ALERT);
+	assert_int_equal(c[1].cmd, NP_CMD_START);
 	harness_free(&h);
 }
 
@@ -362,9 +366,10 @@ static void test_asked_hello_answered_twice(void **state)
 	assert_int_equal(r.st.device_resets, 0);
 	assert_int_equal(r.st.samples, 500);
 	struct np_command c[8];
-	assert_true(fake_commands(f, c, 8) >= 2);
+	assert_true(fake_commands(f, c, 8) >= 3);
 	assert_int_equal(c[0].cmd, NP_CMD_HELLO);
-	assert_int_equal(c[1].cmd, NP_CMD_START);
+	assert_int_equal(c[1].cmd, NP_CMD_SET_ALERT);
+	assert_int_equal(c[2].cmd, NP_CMD_START);
 	harness_free(&h);
 }
 
@@ -428,9 +433,9 @@ static void test_alert_escalation(void **state)
 	assert_true(n >= 5);
 	assert_true(t[0] >= 30000 && t[0] < 32000);
 	assert_int_equal(lv[0], 1);
-	assert_int_equal(t[1] - t[0], NP_ALERT_REPEAT1_S * 1000);
+	assert_int_equal(t[1] - t[0], NP_ALERT_FIRST_REPEAT_MS);
 	assert_int_equal(lv[1], 2);
-	assert_int_equal(t[2] - t[1], NP_ALERT_REPEAT_S * 1000);
+	assert_int_equal(t[2] - t[1], NP_ALERT_REPEAT_MS);
 	assert_int_equal(lv[2], 3);
 	assert_int_equal(lv[3], 3);
 	assert_true(t[n - 1] < 131000); /* stops once the supine position is reported */
