@@ -16,7 +16,7 @@
 #include "np_msg.h"
 
 enum fw_cmd_kind {
-	FW_CMD_UNKNOWN,    /* unknown id or undecodable payload: nothing to do */
+	FW_CMD_UNKNOWN = 0, /* unknown id or undecodable payload: nothing to do */
 	FW_CMD_START,
 	FW_CMD_STOP,
 	FW_CMD_SET_RATE,   /* arg.rate_hz */
