@@ -31,12 +31,16 @@ void fw_alert_init(struct fw_alert *a)
 	reset_state(a);
 }
 
-int fw_alert_configure(struct fw_alert *a, uint8_t avoid_mask, uint32_t hold_s, uint32_t delay_s)
+bool fw_alert_settings_valid(uint8_t avoid_mask, uint32_t hold_s, uint32_t delay_s)
 {
 	if ((avoid_mask & ~MASK_VALID) != 0 || (avoid_mask != 0 && hold_s == 0))
-		return NP_ERR_ARG;
-	/* Keep the millisecond products inside 32 bits (over 49 days). */
-	if (hold_s > 86400u || delay_s > 86400u)
+		return false;
+	return hold_s <= FW_ALERT_SETTING_MAX_S && delay_s <= FW_ALERT_SETTING_MAX_S;
+}
+
+int fw_alert_configure(struct fw_alert *a, uint8_t avoid_mask, uint32_t hold_s, uint32_t delay_s)
+{
+	if (!fw_alert_settings_valid(avoid_mask, hold_s, delay_s))
 		return NP_ERR_ARG;
 	a->avoid_mask = avoid_mask;
 	a->hold_ms = hold_s * 1000u;

@@ -47,9 +47,20 @@ struct fw_alert {
 /* Defaults: avoid prone, 30 s, 15 min start delay. */
 void fw_alert_init(struct fw_alert *a);
 /*
+ * Longest hold time and start delay, one day: keeps their millisecond products
+ * well inside 32 bits (which wrap after 49 days).
+ */
+#define FW_ALERT_SETTING_MAX_S 86400u
+
+/*
+ * Whether fw_alert_configure() takes these settings: false for a mask with bits
+ * outside supine..upright, a zero hold time with a non-zero mask, or a time over
+ * FW_ALERT_SETTING_MAX_S. Pure, for the command decoder.
+ */
+bool fw_alert_settings_valid(uint8_t avoid_mask, uint32_t hold_s, uint32_t delay_s);
+/*
  * Reconfigure; the start delay counts again from the next sample.
- * NP_ERR_ARG for a mask with bits outside supine..upright, or a zero hold time
- * with a non-zero mask.
+ * NP_ERR_ARG when fw_alert_settings_valid() is false (nothing changes then).
  */
 int fw_alert_configure(struct fw_alert *a, uint8_t avoid_mask, uint32_t hold_s, uint32_t delay_s);
 

@@ -62,13 +62,6 @@ void fw_app_status(const struct fw_app *app, uint32_t now_ms, struct np_status *
 /* Fill a HELLO message. */
 void fw_app_hello(const struct fw_app *app, struct np_hello *h);
 
-/* (Re)configure the sensor and sampler; used by START, SET_RATE, SET_RANGE. */
-int fw_app_start(struct fw_app *app);
-/* Send what is queued, then stop the sensors. */
-void fw_app_stop(struct fw_app *app);
-/* Send every sensor's queued samples now (before a change of rate or a stop). */
-void fw_app_flush(struct fw_app *app);
-
 /* Run the main loop forever on board (never returns). The app lives in fw_main.c. */
 void fw_main_run(const struct fw_board *board);
 

@@ -51,6 +51,12 @@ struct fw_sensor_ops {
 	int (*self_test)(void *ctx, uint8_t *axes_ok);
 };
 
+/* Bits of self_test's *axes_ok (and of the SELF_TEST ACK value, docs/PROTOCOL.md 4.6). */
+#define FW_AXIS_X 0x01u
+#define FW_AXIS_Y 0x02u
+#define FW_AXIS_Z 0x04u
+#define FW_AXES_ALL (FW_AXIS_X | FW_AXIS_Y | FW_AXIS_Z)
+
 /* Sensor 0 on the chest (the alert's), sensor 1 optional (thigh). */
 #define FW_SENSORS_MAX 2u
 

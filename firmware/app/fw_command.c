@@ -1,160 +1,101 @@
 #include <string.h>
 
-#include "fw_app.h"
+#include "fw_alert.h"
+#include "fw_board.h"
 #include "fw_command.h"
+#include "fw_motor.h"
 #include "np_err.h"
 
-static bool rate_ok(unsigned hz)
-{
-	return hz == 10u || hz == 25u || hz == 50u || hz == 100u;
-}
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static bool range_ok(unsigned g)
-{
-	return g == 2u || g == 4u || g == 8u || g == 16u;
-}
+/* What fw_sensor_ops.configure takes (fw_board.h); anything else is BAD_ARG, not FAILED. */
+static const uint16_t rates_hz[] = { 10u, 25u, 50u, 100u };
+static const uint16_t ranges_g[] = { 2u, 4u, 8u, 16u };
 
-/* Apply a new rate or range; while streaming the sensor restarts with it. */
-static uint8_t reconfigure(struct fw_app *app, uint16_t rate_hz, uint8_t range_g)
-{
-	uint16_t old_rate = app->rate_hz;
-	uint8_t old_range = app->range_g;
+/* The action of each command id the device knows; the gaps are FW_CMD_UNKNOWN (0). */
+static const uint8_t kind_of[] = {
+	[NP_CMD_START] = FW_CMD_START,
+	[NP_CMD_STOP] = FW_CMD_STOP,
+	[NP_CMD_SET_RATE] = FW_CMD_SET_RATE,
+	[NP_CMD_SET_RANGE] = FW_CMD_SET_RANGE,
+	[NP_CMD_VIBRATE] = FW_CMD_VIBRATE,
+	[NP_CMD_IDENTIFY] = FW_CMD_VIBRATE,
+	[NP_CMD_SELF_TEST] = FW_CMD_SELF_TEST,
+	[NP_CMD_HELLO] = FW_CMD_HELLO,
+	[NP_CMD_SET_ALERT] = FW_CMD_SET_ALERT,
+	[NP_CMD_STATUS] = FW_CMD_STATUS,
+};
 
-	if (app->streaming) {
-		/* Samples of the old rate must leave in frames with the old period. */
-		fw_app_flush(app);
+static bool one_of(const uint16_t *values, size_t n, unsigned v)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (values[i] == v)
+			return true;
 	}
-	app->rate_hz = rate_hz;
-	app->range_g = range_g;
-	if (app->streaming && fw_app_start(app) != NP_OK) {
-		app->rate_hz = old_rate;
-		app->range_g = old_range;
-		(void)fw_app_start(app);
-		return NP_ACK_FAILED;
-	}
-	return NP_ACK_OK;
+	return false;
 }
 
-void fw_command_execute(struct fw_app *app, const struct np_command *c, struct np_ack *ack)
+/* Level 0 with duration 0 stops the motor; level 0 for a time would be a silent buzz: a host bug. */
+static bool vibrate_ok(uint8_t level, uint16_t duration_ms)
 {
-	const struct fw_board *b = app->board;
-	uint32_t now = b->ops->now_ms(b->ctx);
-	uint8_t axes = 0;
-	int rc;
+	return level <= FW_MOTOR_LEVEL_MAX && (level != 0 || duration_ms == 0);
+}
 
-	ack->cmd = c->cmd;
-	ack->result = NP_ACK_OK;
-	ack->value = 0;
+static uint8_t ok_or_bad_arg(bool ok)
+{
+	return ok ? NP_ACK_OK : NP_ACK_BAD_ARG;
+}
 
+void fw_command_decide(const struct np_command *c, struct fw_cmd_action *act)
+{
+	memset(act, 0, sizeof *act);
+	act->cmd = c->cmd;
+	act->kind = c->cmd < COUNT(kind_of) ? (enum fw_cmd_kind)kind_of[c->cmd] : FW_CMD_UNKNOWN;
+	act->result = act->kind == FW_CMD_UNKNOWN ? NP_ACK_UNSUPPORTED : NP_ACK_OK;
+
+	/* Only these carry arguments; the others ignore theirs (docs/PROTOCOL.md 4.6). */
 	switch (c->cmd) {
-	case NP_CMD_START:
-		app->streaming = true;
-		if (fw_app_start(app) != NP_OK) {
-			app->streaming = false;
-			ack->result = NP_ACK_FAILED;
-		}
-		break;
-	case NP_CMD_STOP:
-		fw_app_stop(app);
-		break;
 	case NP_CMD_SET_RATE:
-		if (!rate_ok(c->arg16)) {
-			ack->result = NP_ACK_BAD_ARG;
-			break;
-		}
-		ack->result = reconfigure(app, c->arg16, app->range_g);
-		ack->value = app->rate_hz;
+		act->arg.rate_hz = c->arg16;
+		act->result = ok_or_bad_arg(one_of(rates_hz, COUNT(rates_hz), c->arg16));
 		break;
 	case NP_CMD_SET_RANGE:
-		if (!range_ok(c->arg8)) {
-			ack->result = NP_ACK_BAD_ARG;
-			break;
-		}
-		ack->result = reconfigure(app, app->rate_hz, c->arg8);
-		ack->value = app->range_g;
+		act->arg.range_g = c->arg8;
+		act->result = ok_or_bad_arg(one_of(ranges_g, COUNT(ranges_g), c->arg8));
 		break;
 	case NP_CMD_VIBRATE:
-		if (c->arg8 > FW_MOTOR_LEVEL_MAX || (c->arg8 == 0 && c->arg16 != 0)) {
-			ack->result = NP_ACK_BAD_ARG;
-			break;
-		}
-		fw_motor_play(&app->motor, c->arg8, c->arg16, c->arg32, now);
+		act->arg.vibrate.level = c->arg8;
+		act->arg.vibrate.duration_ms = c->arg16;
+		act->arg.vibrate.pattern = c->arg32;
+		act->result = ok_or_bad_arg(vibrate_ok(c->arg8, c->arg16));
 		break;
 	case NP_CMD_IDENTIFY:
-		fw_motor_play(&app->motor, 1, FW_MOTOR_IDENTIFY_MS, FW_MOTOR_IDENTIFY_PATTERN, now);
+		act->arg.vibrate.level = FW_MOTOR_IDENTIFY_LEVEL;
+		act->arg.vibrate.duration_ms = FW_MOTOR_IDENTIFY_MS;
+		act->arg.vibrate.pattern = FW_MOTOR_IDENTIFY_PATTERN;
 		break;
-	case NP_CMD_SELF_TEST:
-		rc = b->sensor->self_test(b->sensor_ctx, &axes);
-		if (rc == NP_ERR_UNSUPP) {
-			ack->result = NP_ACK_UNSUPPORTED;
-			break;
-		}
-		app->selftest_ok = rc == NP_OK && axes == 7u;
-		ack->result = app->selftest_ok ? NP_ACK_OK : NP_ACK_FAILED;
-		ack->value = axes;
-		/* The sensor was reprogrammed: the next samples start a new run of ticks. */
-		fw_sampler_start(&app->sampler[0], app->rate_hz);
-		if (!app->streaming)
-			fw_sampler_stop(&app->sampler[0]);
-		break;
-	case NP_CMD_HELLO: {
-		struct np_hello h;
-		fw_app_hello(app, &h);
-		if (fw_stream_hello(&app->stream, b, &h) != NP_OK)
-			ack->result = NP_ACK_FAILED;
-		break;
-	}
 	case NP_CMD_SET_ALERT:
-		if (fw_alert_configure(&app->alert, c->arg8, c->arg16, c->arg32) != NP_OK)
-			ack->result = NP_ACK_BAD_ARG;
-		ack->value = app->alert.avoid_mask;
+		act->arg.alert.avoid_mask = c->arg8;
+		act->arg.alert.hold_s = c->arg16;
+		act->arg.alert.delay_s = c->arg32;
+		act->result = ok_or_bad_arg(fw_alert_settings_valid(c->arg8, c->arg16, c->arg32));
 		break;
-	case NP_CMD_STATUS: {
-		struct np_status st;
-		fw_app_status(app, now, &st);
-		if (fw_stream_status(&app->stream, b, &st) != NP_OK)
-			ack->result = NP_ACK_FAILED;
-		break;
-	}
 	default:
-		ack->result = NP_ACK_UNSUPPORTED;
 		break;
 	}
 }
 
-static void handle_frame(struct fw_app *app, const struct np_frame *f)
+void fw_command_decode(const uint8_t *payload, size_t len, struct fw_cmd_action *act)
 {
 	struct np_command c;
-	struct np_ack ack;
 
-	if (f->type != NP_MSG_COMMAND) {
-		app->cmd_rejected++;
+	if (np_command_decode(payload, len, &c) == NP_OK) {
+		fw_command_decide(&c, act);
 		return;
 	}
-	memset(&ack, 0, sizeof ack);
-	if (np_command_decode(f->payload, f->len, &c) != NP_OK) {
-		ack.cmd = f->len > 0 ? f->payload[0] : 0;
-		ack.result = NP_ACK_BAD_ARG;
-	} else {
-		fw_command_execute(app, &c, &ack);
-	}
-	ack.cmd_seq = f->seq;
-	(void)fw_stream_ack(&app->stream, app->board, &ack);
-}
-
-void fw_command_feed(struct fw_app *app, const uint8_t *data, size_t len)
-{
-	while (len > 0) {
-		struct np_frame f;
-		size_t used = 0;
-		/* A restarted host begins its sequence anew: answer every command
-		 * rather than drop it as a duplicate of the previous session's. */
-		np_seq_tracker_init(&app->cmd_dec.seq);
-		int rc = np_frame_decoder_feed(&app->cmd_dec, data, len, &used, &f);
-		data += used;
-		len -= used;
-		if (rc != NP_OK)
-			break;
-		handle_frame(app, &f);
-	}
+	memset(act, 0, sizeof *act);
+	/* The ACK names what the host tried, as far as it got. */
+	act->cmd = len > 0 ? payload[0] : 0;
+	act->result = NP_ACK_BAD_ARG;
+	act->kind = FW_CMD_UNKNOWN;
 }

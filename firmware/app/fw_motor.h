@@ -10,6 +10,8 @@
 
 #define FW_MOTOR_SLOT_MS 100u
 /* IDENTIFY: three 200 ms pulses, twice over 6.4 s. */
+/* The gentlest level: IDENTIFY finds a device on the desk, it must not wake anyone. */
+#define FW_MOTOR_IDENTIFY_LEVEL 1u
 #define FW_MOTOR_IDENTIFY_PATTERN 0x00000333u
 #define FW_MOTOR_IDENTIFY_MS 6400u
 

@@ -1,193 +1,186 @@
-/* Command handling through the whole app on a fake board: every COMMAND gets one ACK. */
+/* fw_command.c alone: every command and every invalid argument, decided with no device. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
-#include "fake_board.h"
-#include "fw_app.h"
-#include "fw_test_util.h"
+#include "fw_alert.h"
+#include "fw_board.h"
+#include "fw_command.h"
+#include "fw_motor.h"
+#include "np_err.h"
+#include "np_posture.h"
 
-static struct fake_board fb;
-static struct fw_app app;
-
-static int setup(void **state)
+static struct fw_cmd_action decide(uint8_t cmd, uint8_t arg8, uint16_t arg16, uint32_t arg32)
 {
-	(void)state;
-	fake_board_init(&fb);
-	fb.now_ms = 100;
-	fw_app_init(&app, &fb.board);
-	return 0;
+	struct np_command c = { .cmd = cmd, .arg8 = arg8, .arg16 = arg16, .arg32 = arg32 };
+	struct fw_cmd_action act;
+	memset(&act, 0xEE, sizeof act);
+	fw_command_decide(&c, &act);
+	assert_int_equal(act.cmd, cmd);
+	return act;
 }
 
-static struct np_ack run(uint8_t cmd, uint8_t arg8, uint16_t arg16, uint32_t arg32)
+static void assert_accepted(struct fw_cmd_action act, enum fw_cmd_kind kind)
 {
-	uint16_t seq = fake_board_host_command(&fb, cmd, arg8, arg16, arg32);
-	fw_app_poll(&app);
-	struct np_ack a = next_ack(&fb);
-	assert_int_equal(a.cmd_seq, seq);
-	assert_int_equal(a.cmd, cmd);
-	return a;
+	assert_int_equal(act.result, NP_ACK_OK);
+	assert_int_equal(act.kind, kind);
 }
 
-static void test_boot_hello(void **state)
+static void assert_bad_arg(struct fw_cmd_action act, enum fw_cmd_kind kind)
 {
-	(void)state;
-	struct np_frame f;
-	struct np_hello h;
-	assert_int_equal(fake_board_next_frame(&fb, &f), NP_OK);
-	assert_int_equal(f.type, NP_MSG_HELLO);
-	assert_int_equal(np_hello_decode(f.payload, f.len, &h), NP_OK);
-	assert_string_equal(h.serial, "FAKE-0001");
-	assert_int_equal(h.reset_reason, NP_RESET_POWER_ON);
-	assert_int_equal(h.rate_millihz, 25000);
-	assert_int_equal(h.range_g, 2);
-	assert_int_equal(h.lsb_per_g, 1000);
-	assert_int_equal(h.tick_hz, 1000);
-	/* Sampling starts without a host: the alert needs it. */
-	assert_int_equal(fb.rate_hz, 25);
+	assert_int_equal(act.result, NP_ACK_BAD_ARG);
+	assert_int_equal(act.kind, kind);
 }
 
-static void test_every_command_acked(void **state)
+static void test_argless_commands(void **state)
 {
 	(void)state;
-	assert_int_equal(run(NP_CMD_STOP, 0, 0, 0).result, NP_ACK_OK);
-	assert_int_equal(fb.rate_hz, 0);
-	assert_int_equal(run(NP_CMD_SET_RATE, 0, 100, 0).result, NP_ACK_OK);
-	assert_int_equal(fb.rate_hz, 0); /* stopped: applied at START */
-	assert_int_equal(run(NP_CMD_SET_RANGE, 8, 0, 0).result, NP_ACK_OK);
-	assert_int_equal(run(NP_CMD_START, 0, 0, 0).result, NP_ACK_OK);
-	assert_int_equal(fb.rate_hz, 100);
-	assert_int_equal(fb.range_g, 8);
-	assert_int_equal(run(NP_CMD_SET_RATE, 0, 10, 0).value, 10);
-	assert_int_equal(fb.rate_hz, 10);
-	assert_int_equal(run(NP_CMD_VIBRATE, 2, 500, 0).result, NP_ACK_OK);
-	assert_int_equal(fb.motor_level, 2);
-	fb.now_ms += 600;
-	fw_app_poll(&app);
-	assert_int_equal(fb.motor_level, 0);
-	assert_int_equal(run(NP_CMD_IDENTIFY, 0, 0, 0).result, NP_ACK_OK);
-	assert_int_equal(fb.motor_level, 1);
-
-	struct np_ack a = run(NP_CMD_SELF_TEST, 0, 0, 0);
-	assert_int_equal(a.result, NP_ACK_OK);
-	assert_int_equal(a.value, 7);
-	fb.selftest_axes = 5;
-	a = run(NP_CMD_SELF_TEST, 0, 0, 0);
-	assert_int_equal(a.result, NP_ACK_FAILED);
-	assert_int_equal(a.value, 5);
-	fb.selftest_rc = NP_ERR_UNSUPP;
-	assert_int_equal(run(NP_CMD_SELF_TEST, 0, 0, 0).result, NP_ACK_UNSUPPORTED);
-
-	assert_int_equal(run(NP_CMD_SET_ALERT, (uint8_t)NP_POS_BIT(NP_POS_PRONE), 10, 60).result,
-			 NP_ACK_OK);
-	assert_int_equal(app.alert.hold_ms, 10000);
-	assert_int_equal(app.alert.delay_ms, 60000);
+	assert_accepted(decide(NP_CMD_START, 0, 0, 0), FW_CMD_START);
+	assert_accepted(decide(NP_CMD_STOP, 0, 0, 0), FW_CMD_STOP);
+	assert_accepted(decide(NP_CMD_SELF_TEST, 0, 0, 0), FW_CMD_SELF_TEST);
+	assert_accepted(decide(NP_CMD_HELLO, 0, 0, 0), FW_CMD_HELLO);
+	assert_accepted(decide(NP_CMD_STATUS, 0, 0, 0), FW_CMD_STATUS);
+	/* Unused arguments are ignored (docs/PROTOCOL.md 4.6). */
+	assert_accepted(decide(NP_CMD_START, 0xFF, 0xFFFF, 0xFFFFFFFFu), FW_CMD_START);
 }
 
-static void test_hello_and_status_on_request(void **state)
+static void test_set_rate(void **state)
 {
 	(void)state;
-	struct np_frame f;
-	struct np_status st;
-	assert_true(next_of_type(&fb, NP_MSG_HELLO, &f)); /* boot */
-
-	uint16_t seq = fake_board_host_command(&fb, NP_CMD_HELLO, 0, 0, 0);
-	fw_app_poll(&app);
-	assert_true(next_of_type(&fb, NP_MSG_HELLO, &f));
-	struct np_ack a = next_ack(&fb);
-	assert_int_equal(a.cmd_seq, seq);
-	assert_int_equal(a.result, NP_ACK_OK);
-
-	fake_board_host_command(&fb, NP_CMD_STATUS, 0, 0, 0);
-	fw_app_poll(&app);
-	assert_true(next_of_type(&fb, NP_MSG_STATUS, &f));
-	assert_int_equal(np_status_decode(f.payload, f.len, &st), NP_OK);
-	assert_int_equal(st.uptime_ticks, 100);
-	assert_true(st.flags & NP_STATUS_STREAMING);
-	assert_int_equal(next_ack(&fb).result, NP_ACK_OK);
+	static const uint16_t ok[] = { 10, 25, 50, 100 };
+	static const uint16_t bad[] = { 0, 1, 9, 11, 30, 99, 101, 200, 0xFFFF };
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct fw_cmd_action act = decide(NP_CMD_SET_RATE, 0, ok[i], 0);
+		assert_accepted(act, FW_CMD_SET_RATE);
+		assert_int_equal(act.arg.rate_hz, ok[i]);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_bad_arg(decide(NP_CMD_SET_RATE, 0, bad[i], 0), FW_CMD_SET_RATE);
+	/* The rate travels in arg16 only. */
+	assert_bad_arg(decide(NP_CMD_SET_RATE, 25, 0, 25), FW_CMD_SET_RATE);
 }
 
-static void test_bad_arguments_nacked(void **state)
+static void test_set_range(void **state)
 {
 	(void)state;
-	assert_int_equal(run(NP_CMD_SET_RATE, 0, 30, 0).result, NP_ACK_BAD_ARG);
-	assert_int_equal(run(NP_CMD_SET_RATE, 0, 0, 0).result, NP_ACK_BAD_ARG);
-	assert_int_equal(run(NP_CMD_SET_RANGE, 3, 0, 0).result, NP_ACK_BAD_ARG);
-	assert_int_equal(run(NP_CMD_VIBRATE, 4, 100, 0).result, NP_ACK_BAD_ARG);
-	assert_int_equal(run(NP_CMD_SET_ALERT, 0x01, 30, 0).result, NP_ACK_BAD_ARG); /* unknown */
-	assert_int_equal(run(NP_CMD_SET_ALERT, 0x80, 30, 0).result, NP_ACK_BAD_ARG);
-	assert_int_equal(run(NP_CMD_SET_ALERT, 0x04, 0, 0).result, NP_ACK_BAD_ARG);
-	assert_int_equal(run(0x77, 0, 0, 0).result, NP_ACK_UNSUPPORTED);
-	/* Nothing changed. */
-	assert_int_equal(fb.rate_hz, 25);
-	assert_int_equal(fb.range_g, 2);
-	assert_int_equal(app.alert.hold_ms, 30000);
+	static const uint8_t ok[] = { 2, 4, 8, 16 };
+	static const uint8_t bad[] = { 0, 1, 3, 6, 12, 32, 0xFF };
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct fw_cmd_action act = decide(NP_CMD_SET_RANGE, ok[i], 0, 0);
+		assert_accepted(act, FW_CMD_SET_RANGE);
+		assert_int_equal(act.arg.range_g, ok[i]);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_bad_arg(decide(NP_CMD_SET_RANGE, bad[i], 0, 0), FW_CMD_SET_RANGE);
+	assert_bad_arg(decide(NP_CMD_SET_RANGE, 0, 8, 0), FW_CMD_SET_RANGE);
 }
 
-static void test_short_command_payload_nacked(void **state)
+static void test_vibrate(void **state)
 {
 	(void)state;
-	uint8_t payload[3] = { NP_CMD_START, 0, 0 }, wire[32];
+	struct fw_cmd_action act = decide(NP_CMD_VIBRATE, 2, 500, 0x0Fu);
+	assert_accepted(act, FW_CMD_VIBRATE);
+	assert_int_equal(act.arg.vibrate.level, 2);
+	assert_int_equal(act.arg.vibrate.duration_ms, 500);
+	assert_int_equal(act.arg.vibrate.pattern, 0x0F);
+	assert_accepted(decide(NP_CMD_VIBRATE, FW_MOTOR_LEVEL_MAX, 0xFFFF, 0), FW_CMD_VIBRATE);
+	/* Level 0 for no time stops the motor. */
+	assert_accepted(decide(NP_CMD_VIBRATE, 0, 0, 0), FW_CMD_VIBRATE);
+
+	assert_bad_arg(decide(NP_CMD_VIBRATE, FW_MOTOR_LEVEL_MAX + 1, 100, 0), FW_CMD_VIBRATE);
+	assert_bad_arg(decide(NP_CMD_VIBRATE, 0xFF, 0, 0), FW_CMD_VIBRATE);
+	assert_bad_arg(decide(NP_CMD_VIBRATE, 0, 100, 0), FW_CMD_VIBRATE);
+}
+
+static void test_identify_is_a_vibration(void **state)
+{
+	(void)state;
+	struct fw_cmd_action act = decide(NP_CMD_IDENTIFY, 3, 9, 9);
+	assert_accepted(act, FW_CMD_VIBRATE);
+	assert_int_equal(act.arg.vibrate.level, FW_MOTOR_IDENTIFY_LEVEL);
+	assert_int_equal(act.arg.vibrate.duration_ms, FW_MOTOR_IDENTIFY_MS);
+	assert_int_equal(act.arg.vibrate.pattern, FW_MOTOR_IDENTIFY_PATTERN);
+}
+
+static void test_set_alert(void **state)
+{
+	(void)state;
+	uint8_t prone = (uint8_t)NP_POS_BIT(NP_POS_PRONE);
+	uint8_t all = (uint8_t)(NP_POS_BIT(NP_POS_SUPINE) | NP_POS_BIT(NP_POS_PRONE) |
+				NP_POS_BIT(NP_POS_LEFT) | NP_POS_BIT(NP_POS_RIGHT) |
+				NP_POS_BIT(NP_POS_UPRIGHT));
+
+	struct fw_cmd_action act = decide(NP_CMD_SET_ALERT, prone, 10, 60);
+	assert_accepted(act, FW_CMD_SET_ALERT);
+	assert_int_equal(act.arg.alert.avoid_mask, prone);
+	assert_int_equal(act.arg.alert.hold_s, 10);
+	assert_int_equal(act.arg.alert.delay_s, 60);
+	assert_accepted(decide(NP_CMD_SET_ALERT, all, 1, 0), FW_CMD_SET_ALERT);
+	/* Mask 0 disables the alert; its times do not matter then. */
+	assert_accepted(decide(NP_CMD_SET_ALERT, 0, 0, 0), FW_CMD_SET_ALERT);
+	assert_accepted(decide(NP_CMD_SET_ALERT, prone, 1, FW_ALERT_SETTING_MAX_S),
+			FW_CMD_SET_ALERT);
+
+	/* Unknown position bit 0, bits beyond upright, no hold time, over a day. */
+	assert_bad_arg(decide(NP_CMD_SET_ALERT, (uint8_t)NP_POS_BIT(NP_POS_UNKNOWN), 30, 0),
+		       FW_CMD_SET_ALERT);
+	assert_bad_arg(decide(NP_CMD_SET_ALERT, (uint8_t)NP_POS_BIT(NP_POS_COUNT), 30, 0),
+		       FW_CMD_SET_ALERT);
+	assert_bad_arg(decide(NP_CMD_SET_ALERT, 0x80, 30, 0), FW_CMD_SET_ALERT);
+	assert_bad_arg(decide(NP_CMD_SET_ALERT, prone, 0, 0), FW_CMD_SET_ALERT);
+	assert_bad_arg(decide(NP_CMD_SET_ALERT, prone, 30, FW_ALERT_SETTING_MAX_S + 1),
+		       FW_CMD_SET_ALERT);
+	assert_bad_arg(decide(NP_CMD_SET_ALERT, 0, 0, 0xFFFFFFFFu), FW_CMD_SET_ALERT);
+}
+
+static void test_unknown_ids_unsupported(void **state)
+{
+	(void)state;
+	static const uint8_t ids[] = { 0, NP_CMD_STATUS + 1, 0x77, 0xFF };
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		struct fw_cmd_action act = decide(ids[i], 0, 0, 0);
+		assert_int_equal(act.result, NP_ACK_UNSUPPORTED);
+		assert_int_equal(act.kind, FW_CMD_UNKNOWN);
+	}
+}
+
+static void test_decode_payload(void **state)
+{
+	(void)state;
+	struct np_command c = { .cmd = NP_CMD_SET_RATE, .arg16 = 50 };
+	uint8_t p[NP_COMMAND_LEN];
 	size_t n;
-	assert_int_equal(np_frame_encode(NP_MSG_COMMAND, 42, payload, 3, wire, sizeof wire, &n), NP_OK);
-	fake_board_host_bytes(&fb, wire, n);
-	fw_app_poll(&app);
-	struct np_ack a = next_ack(&fb);
-	assert_int_equal(a.cmd_seq, 42);
-	assert_int_equal(a.result, NP_ACK_BAD_ARG);
-}
+	struct fw_cmd_action act;
+	assert_int_equal(np_command_encode(&c, p, sizeof p, &n), NP_OK);
 
-static void test_garbage_ignored_and_counted(void **state)
-{
-	(void)state;
-	static const uint8_t junk[] = { 0x13, 0x37, 0xFF, 0x00, 0x05, 0x01, 0x02, 0x00 };
-	uint8_t big[200];
-	memset(big, 0x41, sizeof big);
-	big[199] = 0;
+	fw_command_decode(p, n, &act);
+	assert_int_equal(act.cmd, NP_CMD_SET_RATE);
+	assert_accepted(act, FW_CMD_SET_RATE);
+	assert_int_equal(act.arg.rate_hz, 50);
 
-	fake_board_host_bytes(&fb, junk, sizeof junk);
-	fake_board_host_bytes(&fb, big, sizeof big);
-	/* A well-formed frame of a type the device does not take. */
-	uint8_t wire[64];
-	size_t n;
-	assert_int_equal(np_frame_encode(NP_MSG_STATUS, 100, junk, 4, wire, sizeof wire, &n), NP_OK);
-	fake_board_host_bytes(&fb, wire, n);
-	/* Then a real command still works. */
-	uint16_t seq = fake_board_host_command(&fb, NP_CMD_STATUS, 0, 0, 0);
-	fw_app_poll(&app);
-
-	struct np_frame f;
-	struct np_status st;
-	assert_true(next_of_type(&fb, NP_MSG_STATUS, &f));
-	assert_int_equal(np_status_decode(f.payload, f.len, &st), NP_OK);
-	assert_int_equal(st.link_rx_errors, 4);
-	struct np_ack a = next_ack(&fb);
-	assert_int_equal(a.cmd_seq, seq);
-	assert_int_equal(a.result, NP_ACK_OK);
-	assert_false(next_of_type(&fb, NP_MSG_ACK, &f)); /* garbage got no ACK */
-}
-
-static void test_watchdog_kicked_every_poll(void **state)
-{
-	(void)state;
-	unsigned k = fb.kicks;
-	for (int i = 0; i < 5; i++)
-		fw_app_poll(&app);
-	assert_int_equal(fb.kicks, k + 5);
+	/* Too short: BAD_ARG, naming the command as far as it arrived. */
+	fw_command_decode(p, n - 1, &act);
+	assert_int_equal(act.cmd, NP_CMD_SET_RATE);
+	assert_bad_arg(act, FW_CMD_UNKNOWN);
+	fw_command_decode(p, 0, &act);
+	assert_int_equal(act.cmd, 0);
+	assert_bad_arg(act, FW_CMD_UNKNOWN);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_boot_hello, setup),
-		cmocka_unit_test_setup(test_every_command_acked, setup),
-		cmocka_unit_test_setup(test_hello_and_status_on_request, setup),
-		cmocka_unit_test_setup(test_bad_arguments_nacked, setup),
-		cmocka_unit_test_setup(test_short_command_payload_nacked, setup),
-		cmocka_unit_test_setup(test_garbage_ignored_and_counted, setup),
-		cmocka_unit_test_setup(test_watchdog_kicked_every_poll, setup),
+		cmocka_unit_test(test_argless_commands),
+		cmocka_unit_test(test_set_rate),
+		cmocka_unit_test(test_set_range),
+		cmocka_unit_test(test_vibrate),
+		cmocka_unit_test(test_identify_is_a_vibration),
+		cmocka_unit_test(test_set_alert),
+		cmocka_unit_test(test_unknown_ids_unsupported),
+		cmocka_unit_test(test_decode_payload),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

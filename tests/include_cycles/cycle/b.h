@@ -1,0 +1,3 @@
+#include <stdint.h>
+/* #include "a.h" (commented out: no edge) */
+#include "c.h"
