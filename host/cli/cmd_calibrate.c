@@ -122,19 +122,19 @@ static int run(int argc, char **argv)
 	if (rc == NP_ERR_RANGE) {
 		static const char *const names[] = { "supine window", "left window", "windows" };
 		const char *arg = which == 0 ? sup_arg : (which == 1 ? left_arg : NULL);
-		char what[96];
+		char what[96], text[NP_CAL_PROBLEM_TEXT_MAX];
+		np_cal_problem_text(problem, NULL, text, sizeof text); /* np_night_calibrate()'s limits */
 		if (arg)
 			snprintf(what, sizeof what, "%s %s s", names[which], arg);
 		else
 			snprintf(what, sizeof what, "%s", names[2]);
 		if (problem == NP_CAL_TOO_CLOSE)
-			np_cli_error(what, "%s (%.0f degrees)", np_cal_problem_text(problem),
-				     (double)cal.chest.angle_deg);
+			np_cli_error(what, "%s (%.0f degrees)", text, (double)cal.chest.angle_deg);
 		else if (problem == NP_CAL_NOT_STILL)
-			np_cli_error(what, "%s (%.0f mg, limit 150 mg)", np_cal_problem_text(problem),
+			np_cli_error(what, "%s (%.0f mg, limit 150 mg)", text,
 				     (double)(which == 0 ? cal.supine.sd_mg : cal.left.sd_mg));
 		else
-			np_cli_error(what, "%s", np_cal_problem_text(problem));
+			np_cli_error(what, "%s", text);
 		np_night_free(&night);
 		return NP_EXIT_USAGE;
 	}
