@@ -40,23 +40,40 @@ void np_cal_stats_compute(const struct np_vec3 *v, size_t n, double duration_s,
 	s->sd_vec_mg = (float)(sqrt(tot) * 1000.0);
 }
 
-const char *np_cal_problem_text(enum np_cal_problem p)
+const char *np_cal_problem_text(enum np_cal_problem p, const struct np_mount_limits *l, char *out,
+				size_t cap)
 {
+	struct np_mount_limits def;
+	const char *text = "unknown calibration problem";
+
+	if (!l) {
+		np_mount_limits_default(&def);
+		l = &def;
+	}
 	switch (p) {
 	case NP_CAL_OK:
-		return "ok";
+		text = "ok";
+		break;
 	case NP_CAL_EMPTY:
-		return "no samples in the window";
+		text = "no samples in the window";
+		break;
 	case NP_CAL_TOO_SHORT:
-		return "window too short (need at least 5 samples and 5 s)";
+		snprintf(out, cap, "window too short (need at least %zu samples and %g s)",
+			 l->min_samples, l->min_duration_s);
+		return out;
 	case NP_CAL_NOT_STILL:
-		return "not still: the wearer moved during the window";
+		text = "not still: the wearer moved during the window";
+		break;
 	case NP_CAL_MAGNITUDE:
-		return "mean acceleration is not about 1 g: not a still posture";
+		text = "mean acceleration is not about 1 g: not a still posture";
+		break;
 	case NP_CAL_TOO_CLOSE:
-		return "the two postures' gravity directions are less than 45 degrees apart";
+		snprintf(out, cap, "the two postures' gravity directions are less than %g degrees apart",
+			 (double)l->min_angle_deg);
+		return out;
 	}
-	return "unknown calibration problem";
+	snprintf(out, cap, "%s", text);
+	return out;
 }
 
 void np_mount_limits_default(struct np_mount_limits *l)

@@ -33,9 +33,6 @@ enum np_cal_problem {
 	NP_CAL_TOO_CLOSE,    /* the two postures' gravity directions are too close */
 };
 
-/* Static English text ("not still: ..."), never NULL. */
-const char *np_cal_problem_text(enum np_cal_problem p);
-
 /*
  * Limits for mounting windows. The default stillness limit is 150 mg (vector SD): in the
  * sleep-position dataset the calibration windows of still subjects reach 69 mg (slow
@@ -51,6 +48,16 @@ struct np_mount_limits {
 
 /* Fill l with the defaults given next to each field. */
 void np_mount_limits_default(struct np_mount_limits *l);
+
+/* Room for any np_cal_problem_text(), terminator included. */
+#define NP_CAL_PROBLEM_TEXT_MAX 128
+
+/*
+ * English text for p ("not still: ..."), naming the limits of l that p is about (NULL:
+ * the defaults). Written to out, cut to fit cap (> 0); returns out.
+ */
+const char *np_cal_problem_text(enum np_cal_problem p, const struct np_mount_limits *l, char *out,
+				size_t cap);
 
 /* Checks one window on its own (emptiness, length, stillness, magnitude 0.5..1.5 g). */
 enum np_cal_problem np_mount_check_window(const struct np_mount_limits *l,

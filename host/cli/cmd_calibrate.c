@@ -122,19 +122,22 @@ static void report_problem(const struct calibrate_opts *o, const struct np_calfi
 {
 	static const char *const names[] = { "supine window", "left window", "windows" };
 	const char *arg = which == 0 ? o->sup_arg : (which == 1 ? o->left_arg : NULL);
-	char what[96];
+	struct np_mount_limits lim; /* np_night_calibrate()'s */
+	np_mount_limits_default(&lim);
+	char what[96], text[NP_CAL_PROBLEM_TEXT_MAX];
+	np_cal_problem_text(problem, &lim, text, sizeof text);
 	if (arg)
 		snprintf(what, sizeof what, "%s %s s", names[which], arg);
 	else
 		snprintf(what, sizeof what, "%s", names[2]);
 	if (problem == NP_CAL_TOO_CLOSE)
-		np_cli_error(what, "%s (%.0f degrees)", np_cal_problem_text(problem),
-			     (double)cal->chest.angle_deg);
+		np_cli_error(what, "%s (%.0f degrees)", text, (double)cal->chest.angle_deg);
 	else if (problem == NP_CAL_NOT_STILL)
-		np_cli_error(what, "%s (%.0f mg, limit 150 mg)", np_cal_problem_text(problem),
-			     (double)(which == 0 ? cal->supine.sd_mg : cal->left.sd_mg));
+		np_cli_error(what, "%s (%.0f mg, limit %.0f mg)", text,
+			     (double)(which == 0 ? cal->supine.sd_mg : cal->left.sd_mg),
+			     (double)lim.max_sd_mg);
 	else
-		np_cli_error(what, "%s", np_cal_problem_text(problem));
+		np_cli_error(what, "%s", text);
 }
 
 static int run(int argc, char **argv)

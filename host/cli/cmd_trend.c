@@ -185,7 +185,7 @@ static int plot(const struct night_row *rows, size_t n, unsigned avoid_mask, con
 		memcpy(pr[i].time_s, rows[i].time_s, sizeof pr[i].time_s);
 	}
 	np_cli_tmp_hold(path);
-	int rc = np_plot_trend_render_watched(pr, n, avoid_mask, path, &np_cli_tmp_watch);
+	int rc = np_plot_trend_render(pr, n, avoid_mask, path, &np_cli_tmp_watch);
 	np_cli_tmp_done();
 	free(pr);
 	if (rc != NP_OK)

@@ -511,28 +511,9 @@ int np_plot_night_render(const struct np_plot_night *p, const char *path)
 	return close_stream(tmp, path, prev);
 }
 
-int np_plot_trend_render(const struct np_plot_trend_row *rows, size_t n, unsigned avoid_mask,
-			 const char *path)
+static void trend_title(const struct np_plot_trend_row *rows, size_t n)
 {
-	return np_plot_trend_render_watched(rows, n, avoid_mask, path, NULL);
-}
-
-int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
-				 unsigned avoid_mask, const char *path,
-				 const struct np_tmp_watch *watch)
-{
-	if (!rows || n == 0 || !path)
-		return NP_ERR_ARG;
-	char *tmp;
-	PLINT strm, prev;
-	int rc = open_stream(path, watch, &tmp, &strm, &prev);
-	if (rc != NP_OK)
-		return rc;
-	set_palette(avoid_mask);
-
-	char buf[256], names[96];
-	np_avoid_text(avoid_mask, ", ", names, sizeof names);
-
+	char buf[256];
 	plvpor(0.0, 1.0, 0.92, 1.0);
 	plwind(0, 1, 0, 1);
 	plcol0(C_TEXT);
@@ -551,8 +532,14 @@ int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
 	}
 	plptex(0.5, 0.35, 1, 0, 0.5, buf);
 	text_size(1.0);
+}
 
-	/* Top: minutes in positions to avoid, one bar per night. */
+/* Top: minutes in positions to avoid, one bar per night. */
+static void avoid_panel(const struct np_plot_trend_row *rows, size_t n, unsigned avoid_mask)
+{
+	char buf[256], names[96];
+	np_avoid_text(avoid_mask, ", ", names, sizeof names);
+
 	double ymax = 10;
 	for (size_t i = 0; i < n; i++)
 		ymax = fmax(ymax, rows[i].avoid_s / 60.0 * 1.12);
@@ -581,30 +568,12 @@ int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
 	plbox("bc", 0, 0, "bcnstv", ystep, 1);
 	snprintf(buf, sizeof buf, "Minutes in positions to avoid (%s)", names[0] ? names : "none");
 	plmtex("t", 1.0, 0.0, 0.0, buf);
+}
 
-	/* Bottom: each position's share of the night, stacked. */
-	plvpor(0.08, 0.82, 0.12, 0.47);
-	plwind(-0.6, (double)n - 0.4, 0, 100);
-	for (size_t i = 0; i < n; i++) {
-		double total = 0, y = 0;
-		for (int p = 0; p < NP_POS_COUNT; p++)
-			total += rows[i].time_s[p];
-		if (total <= 0)
-			continue;
-		for (int r = NP_POS_COUNT - 1; r >= 0; r--) {
-			enum np_position pos = row_order[r];
-			double h = 100.0 * rows[i].time_s[pos] / total;
-			if (h <= 0)
-				continue;
-			plcol0(C_POS + (int)pos);
-			rect((double)i - 0.35, (double)i + 0.35, y, y + h);
-			y += h;
-		}
-	}
-	plcol0(C_TEXT);
-	plbox("bc", 0, 0, "bcnstv", 25, 1);
-	plmtex("t", 1.0, 0.0, 0.0, "Share of each night per position (%)");
-	/* Dates under the bars; fewer labels when crowded. */
+/* Dates under the share bars; fewer labels when crowded, years when they change. */
+static void date_labels(const struct np_plot_trend_row *rows, size_t n)
+{
+	char buf[256];
 	size_t step = n > 16 ? (n + 15) / 16 : 1;
 	bool years = false;
 	for (size_t i = 1; i < n; i++) {
@@ -627,8 +596,38 @@ int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
 		plmtex("b", 1.5, ((double)i + 0.6) / (double)n, 0.5, buf);
 	}
 	text_size(1.0);
+}
 
-	/* Legend, top to bottom in the order of the stack. */
+/* Bottom: each position's share of the night, stacked. */
+static void share_panel(const struct np_plot_trend_row *rows, size_t n)
+{
+	plvpor(0.08, 0.82, 0.12, 0.47);
+	plwind(-0.6, (double)n - 0.4, 0, 100);
+	for (size_t i = 0; i < n; i++) {
+		double total = 0, y = 0;
+		for (int p = 0; p < NP_POS_COUNT; p++)
+			total += rows[i].time_s[p];
+		if (total <= 0)
+			continue;
+		for (int r = NP_POS_COUNT - 1; r >= 0; r--) {
+			enum np_position pos = row_order[r];
+			double h = 100.0 * rows[i].time_s[pos] / total;
+			if (h <= 0)
+				continue;
+			plcol0(C_POS + (int)pos);
+			rect((double)i - 0.35, (double)i + 0.35, y, y + h);
+			y += h;
+		}
+	}
+	plcol0(C_TEXT);
+	plbox("bc", 0, 0, "bcnstv", 25, 1);
+	plmtex("t", 1.0, 0.0, 0.0, "Share of each night per position (%)");
+	date_labels(rows, n);
+}
+
+/* Legend, top to bottom in the order of the stack. */
+static void legend_panel(unsigned avoid_mask)
+{
 	plvpor(0.84, 0.99, 0.12, 0.47);
 	plwind(0, 1, 0, 1);
 	double y = 0.92;
@@ -640,5 +639,22 @@ int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
 		plptex(0.2, y - 0.02, 1, 0, 0, np_position_name(pos));
 		y -= 0.12;
 	}
+}
+
+int np_plot_trend_render(const struct np_plot_trend_row *rows, size_t n, unsigned avoid_mask,
+			 const char *path, const struct np_tmp_watch *watch)
+{
+	if (!rows || n == 0 || !path)
+		return NP_ERR_ARG;
+	char *tmp;
+	PLINT strm, prev;
+	int rc = open_stream(path, watch, &tmp, &strm, &prev);
+	if (rc != NP_OK)
+		return rc;
+	set_palette(avoid_mask);
+	trend_title(rows, n);
+	avoid_panel(rows, n, avoid_mask);
+	share_panel(rows, n);
+	legend_panel(avoid_mask);
 	return close_stream(tmp, path, prev);
 }

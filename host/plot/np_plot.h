@@ -69,14 +69,9 @@ struct np_plot_trend_row {
 /*
  * Nights side by side, sorted by the caller: minutes in positions to avoid per night
  * (top) and each position's share of the night as stacked bars (bottom).
- * Returns as np_plot_night_render().
+ * watch (may be NULL) is told the temporary file's name. Returns as np_plot_night_render().
  */
 int np_plot_trend_render(const struct np_plot_trend_row *rows, size_t n, unsigned avoid_mask,
-			 const char *path);
-
-/* The same, telling watch (may be NULL) the temporary file's name. */
-int np_plot_trend_render_watched(const struct np_plot_trend_row *rows, size_t n,
-				 unsigned avoid_mask, const char *path,
-				 const struct np_tmp_watch *watch);
+			 const char *path, const struct np_tmp_watch *watch);
 
 #endif

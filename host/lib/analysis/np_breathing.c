@@ -272,17 +272,9 @@ static double bin_hz(size_t f)
 	return (double)f * GRID_HZ / NFFT;
 }
 
-static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
-		   struct np_breathing_est *est)
+/* The breathing axis: the principal direction of the cross-spectra summed over the band. */
+static void choose_axis(const struct acc *ac, const struct np_breathing_cfg *cfg, double w[3])
 {
-	est->still_s = ac->still_s;
-	est->moving_s = ac->moving_s;
-	est->segments = ac->segments;
-	if (ac->segments == 0 || ac->still_s < cfg->min_still_s) {
-		est->status = NP_BREATH_NOT_ENOUGH_STILL;
-		return;
-	}
-
 	double band[6] = {0};
 	for (size_t f = 0; f < NBINS; f++) {
 		double hz = bin_hz(f);
@@ -290,16 +282,12 @@ static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
 			for (size_t p = 0; p < 6; p++)
 				band[p] += ac->c[f][p];
 	}
-	double w[3];
 	top_eigvec(band, w);
-	for (size_t i = 0; i < 3; i++)
-		est->axis[i] = (float)w[i];
+}
 
-	double *psd = (double *)malloc(NBINS * sizeof *psd);
-	if (!psd) {
-		est->status = NP_BREATH_LOW_QUALITY;
-		return;
-	}
+/* Power spectrum of the signal projected on axis w, psd[0..NBINS). */
+static void axis_spectrum(const struct acc *ac, const double w[3], double *psd)
+{
 	for (size_t f = 0; f < NBINS; f++) {
 		const double *c = ac->c[f];
 		psd[f] = w[0] * w[0] * c[0] + w[1] * w[1] * c[1] + w[2] * w[2] * c[2] +
@@ -314,11 +302,11 @@ static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
 			psd[f] /= h * h;
 		}
 	}
+}
 
-	size_t lo = (size_t)ceil(cfg->band_lo_hz * NFFT / GRID_HZ);
-	size_t hi = (size_t)floor(cfg->band_hi_hz * NFFT / GRID_HZ);
-	if (hi >= NBINS - 1)
-		hi = NBINS - 2;
+/* The strongest bin of psd[lo..hi] and its frequency, refined between bins. */
+static size_t find_peak(const double *psd, size_t lo, size_t hi, double *peak_hz)
+{
 	size_t pk = lo;
 	for (size_t f = lo; f <= hi; f++)
 		if (psd[f] > psd[pk])
@@ -334,13 +322,18 @@ static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
 		if (delta > 0.5 || delta < -0.5)
 			delta = 0;
 	}
-	double peak_hz = ((double)pk + delta) * GRID_HZ / NFFT;
+	*peak_hz = ((double)pk + delta) * GRID_HZ / NFFT;
+	return pk;
+}
 
-	/*
-	 * The rate is the centroid of the peak region, not the top bin: breathing that
-	 * wanders a little spreads its power over neighbouring bins, and the top bin then
-	 * lands on one edge of the spread rather than on the average rate.
-	 */
+/*
+ * The rate is the centroid of the peak region, not the top bin: breathing that
+ * wanders a little spreads its power over neighbouring bins, and the top bin then
+ * lands on one edge of the spread rather than on the average rate.
+ * Moves *peak_hz to the centroid; returns the peak region's share of the total power.
+ */
+static double peak_quality(const double *psd, double *peak_hz)
+{
 	double near = 0, total = 0;
 	for (int it = 0; it < 4; it++) {
 		double near_f = 0;
@@ -349,32 +342,70 @@ static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
 			double hz = bin_hz(f);
 			if (hz >= TOTAL_LO_HZ && hz <= TOTAL_HI_HZ)
 				total += psd[f];
-			if (fabs(hz - peak_hz) <= PEAK_HALF_HZ) {
+			if (fabs(hz - *peak_hz) <= PEAK_HALF_HZ) {
 				near += psd[f];
 				near_f += psd[f] * hz;
 			}
 		}
 		if (near > 0)
-			peak_hz = near_f / near;
+			*peak_hz = near_f / near;
 	}
-	est->quality = total > 0 ? near / total : 0;
+	return total > 0 ? near / total : 0;
+}
+
+/* The peak bin over the median of psd[lo..hi], in dB; *snr_db is kept when out of memory. */
+static void peak_snr(const double *psd, size_t lo, size_t hi, size_t pk, double *snr_db)
+{
 	double *tmp = (double *)malloc((hi - lo + 1) * sizeof *tmp);
-	if (tmp) {
-		for (size_t f = lo; f <= hi; f++)
-			tmp[f - lo] = psd[f];
-		/* Median by partial selection sort is enough: at most ~200 bins. */
-		size_t n = hi - lo + 1, mid = n / 2;
-		for (size_t i = 0; i <= mid; i++)
-			for (size_t j = i + 1; j < n; j++)
-				if (tmp[j] < tmp[i]) {
-					double t = tmp[i];
-					tmp[i] = tmp[j];
-					tmp[j] = t;
-				}
-		double med = tmp[mid];
-		est->snr_db = med > 0 && psd[pk] > 0 ? 10.0 * log10(psd[pk] / med) : 0;
-		free(tmp);
+	if (!tmp)
+		return;
+	for (size_t f = lo; f <= hi; f++)
+		tmp[f - lo] = psd[f];
+	/* Median by partial selection sort is enough: at most ~200 bins. */
+	size_t n = hi - lo + 1, mid = n / 2;
+	for (size_t i = 0; i <= mid; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (tmp[j] < tmp[i]) {
+				double t = tmp[i];
+				tmp[i] = tmp[j];
+				tmp[j] = t;
+			}
+	double med = tmp[mid];
+	*snr_db = med > 0 && psd[pk] > 0 ? 10.0 * log10(psd[pk] / med) : 0;
+	free(tmp);
+}
+
+static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
+		   struct np_breathing_est *est)
+{
+	est->still_s = ac->still_s;
+	est->moving_s = ac->moving_s;
+	est->segments = ac->segments;
+	if (ac->segments == 0 || ac->still_s < cfg->min_still_s) {
+		est->status = NP_BREATH_NOT_ENOUGH_STILL;
+		return;
 	}
+
+	double w[3];
+	choose_axis(ac, cfg, w);
+	for (size_t i = 0; i < 3; i++)
+		est->axis[i] = (float)w[i];
+
+	double *psd = (double *)malloc(NBINS * sizeof *psd);
+	if (!psd) {
+		est->status = NP_BREATH_LOW_QUALITY;
+		return;
+	}
+	axis_spectrum(ac, w, psd);
+
+	size_t lo = (size_t)ceil(cfg->band_lo_hz * NFFT / GRID_HZ);
+	size_t hi = (size_t)floor(cfg->band_hi_hz * NFFT / GRID_HZ);
+	if (hi >= NBINS - 1)
+		hi = NBINS - 2;
+	double peak_hz;
+	size_t pk = find_peak(psd, lo, hi, &peak_hz);
+	est->quality = peak_quality(psd, &peak_hz);
+	peak_snr(psd, lo, hi, pk, &est->snr_db);
 	free(psd);
 
 	if (est->quality < cfg->min_quality) {

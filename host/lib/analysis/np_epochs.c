@@ -119,34 +119,29 @@ static void label_epochs(const struct np_night *night, struct np_epochs *out, do
 	}
 }
 
-int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg *cfg,
-		      struct np_epochs *out)
+/*
+ * Number of epochs, and in *dur the time they cover. A recording whose duration ends
+ * before its last sample still gets an epoch for that sample.
+ */
+static double epoch_count(const struct np_night *night, double E, double *dur)
 {
-	struct np_body_pipeline pipe[2];
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if (!night || !cfg || !(cfg->epoch_s > 0) || !isfinite(cfg->epoch_s))
-		return NP_ERR_ARG;
-	double E = cfg->epoch_s;
-	double dur = night->duration_s > 0 ? night->duration_s : 0.0;
-	double ne = ceil(dur / E - 1e-9);
+	double d = night->duration_s > 0 ? night->duration_s : 0.0;
+	double ne = ceil(d / E - 1e-9);
 	const struct np_series *chest = &night->sensor[0];
-	/* A recording whose duration ends before its last sample still gets an epoch for
-	 * that sample. */
 	if (night->sensor_count > 0 && chest->n > 0 && chest->v[chest->n - 1].t_s >= 0) {
 		double last = chest->v[chest->n - 1].t_s;
 		ne = fmax(ne, floor(last / E) + 1.0);
-		dur = fmax(dur, last);
+		d = fmax(d, last);
 	}
-	if (ne > EPOCHS_MAX)
-		return NP_ERR_RANGE;
-	out->n = ne > 0 ? (size_t)ne : 0;
-	out->epoch_s = E;
-	out->second_sensor = night->sensor_count > 1;
-	out->calibrated = cfg->cal != NULL;
-	out->rate_hz = np_night_rate_hz(night, 0);
+	*dur = d;
+	return ne;
+}
 
+/* Each sensor's gain/offset fit and mount rotation. */
+static int setup_pipelines(const struct np_night *night, const struct np_analysis_cfg *cfg,
+			   struct np_body_pipeline pipe[2])
+{
+	int rc;
 	for (unsigned s = 0; s < 2; s++) {
 		np_autocal_identity(&pipe[s].ac);
 		np_mat3_identity(&pipe[s].r);
@@ -162,15 +157,13 @@ int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg
 		if (cfg->cal->has_second)
 			pipe[1].r = cfg->cal->second.r;
 	}
-	out->autocal = pipe[0].ac;
+	return NP_OK;
+}
 
-	out->v = calloc(out->n ? out->n : 1, sizeof *out->v);
-	struct acc *acc = calloc(out->n ? out->n : 1, sizeof *acc);
-	double *overlap = calloc((out->n ? out->n : 1) * LABEL_COLS, sizeof *overlap);
-	if (!out->v || !acc || !overlap) {
-		rc = NP_ERR_NOMEM;
-		goto fail;
-	}
+/* Epoch k spans [k E, (k + 1) E), the last one cut at dur. */
+static void lay_out_epochs(struct np_epochs *out, double dur)
+{
+	double E = out->epoch_s;
 	for (size_t k = 0; k < out->n; k++) {
 		out->v[k].start_s = (double)k * E;
 		out->v[k].end_s = fmin((double)(k + 1) * E, dur);
@@ -178,6 +171,13 @@ int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg
 			out->v[k].end_s = (double)(k + 1) * E;
 		out->v[k].leg_tilt_deg = NAN;
 	}
+}
+
+/* Sum each sensor's samples, in body axes, into the epoch they fall in. */
+static void bin_samples(const struct np_night *night, const struct np_body_pipeline pipe[2],
+			const struct np_epochs *out, struct acc *acc)
+{
+	double E = out->epoch_s;
 	for (unsigned s = 0; s < night->sensor_count && s < 2; s++) {
 		const struct np_series *ser = &night->sensor[s];
 		for (size_t i = 0; i < ser->n; i++) {
@@ -198,9 +198,15 @@ int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg
 			}
 		}
 	}
+}
+
+/* Epoch figures from their sums; the leg tilt where both sensors have samples. */
+static void finish_epochs(struct np_epochs *out, const struct acc *acc,
+			  const struct np_posture_cfg *pc)
+{
 	for (size_t k = 0; k < out->n; k++) {
 		struct np_epoch *e = &out->v[k];
-		finish_epoch(e, &acc[k], &cfg->posture, out->rate_hz);
+		finish_epoch(e, &acc[k], pc, out->rate_hz);
 		if (acc[k].leg_n > 0 && acc[k].n > 0) {
 			double ln = (double)acc[k].leg_n;
 			struct np_vec3 leg = { (float)(acc[k].leg[0] / ln), (float)(acc[k].leg[1] / ln),
@@ -209,6 +215,42 @@ int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg
 			e->has_leg = isfinite(e->leg_tilt_deg);
 		}
 	}
+}
+
+int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg *cfg,
+		      struct np_epochs *out)
+{
+	struct np_body_pipeline pipe[2];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!night || !cfg || !(cfg->epoch_s > 0) || !isfinite(cfg->epoch_s))
+		return NP_ERR_ARG;
+	double dur;
+	double ne = epoch_count(night, cfg->epoch_s, &dur);
+	if (ne > EPOCHS_MAX)
+		return NP_ERR_RANGE;
+	out->n = ne > 0 ? (size_t)ne : 0;
+	out->epoch_s = cfg->epoch_s;
+	out->second_sensor = night->sensor_count > 1;
+	out->calibrated = cfg->cal != NULL;
+	out->rate_hz = np_night_rate_hz(night, 0);
+
+	rc = setup_pipelines(night, cfg, pipe);
+	if (rc != NP_OK)
+		return rc;
+	out->autocal = pipe[0].ac;
+
+	out->v = calloc(out->n ? out->n : 1, sizeof *out->v);
+	struct acc *acc = calloc(out->n ? out->n : 1, sizeof *acc);
+	double *overlap = calloc((out->n ? out->n : 1) * LABEL_COLS, sizeof *overlap);
+	if (!out->v || !acc || !overlap) {
+		rc = NP_ERR_NOMEM;
+		goto fail;
+	}
+	lay_out_epochs(out, dur);
+	bin_samples(night, pipe, out, acc);
+	finish_epochs(out, acc, &cfg->posture);
 	label_epochs(night, out, overlap);
 	free(acc);
 	free(overlap);

@@ -270,26 +270,21 @@ static int push_sample(struct np_series *sr, double t, float x, float y, float z
 	return NP_OK;
 }
 
-static int on_samples(struct loader *L, const struct np_rec_entry *e)
+/*
+ * Place a frame's ticks on the provisional axis, starting a new run when they
+ * jumped. *u0 is the unwrapped tick of its first sample in the current run.
+ */
+static int place_frame(struct loader *L, const struct np_rec_entry *e, const struct np_samples *m,
+		       const struct sensor_state *st, double period, int64_t *u0)
 {
-	struct np_samples m;
 	struct session *s = cur(L);
-	struct sensor_state *st;
-	struct np_series *sr;
-	double period, first_t, g, lag;
-	int64_t u0, ulast;
+	double lag;
+	int64_t ulast;
 	int rc;
 
-	if (np_samples_decode(e->frame.payload, e->frame.len, &m) != NP_OK)
-		return NP_OK;
-	if (m.sensor_id >= NP_SENSORS_MAX)
-		return NP_OK;
-	st = &L->sen[m.sensor_id];
-	sr = &L->n->sensor[m.sensor_id];
-	period = frame_period_s(&m, &s->hello);
-	u0 = unwrap(s, m.first_tick);
-	ulast = u0 + (int64_t)(m.count - 1) * m.period_ticks;
-	if (s->anchored && clock_jumped(L, s, st, u0, ulast, e->host_ms)) {
+	*u0 = unwrap(s, m->first_tick);
+	ulast = *u0 + (int64_t)(m->count - 1) * m->period_ticks;
+	if (s->anchored && clock_jumped(L, s, st, *u0, ulast, e->host_ms)) {
 		/* Like a reset without a HELLO: a new run of the same device, placed
 		   with the host clock as if delivered with the run's least delay. */
 		lag = s->min_lag;
@@ -300,18 +295,25 @@ static int on_samples(struct loader *L, const struct np_rec_entry *e)
 		if (rc != NP_OK)
 			return rc;
 		s = cur(L);
-		u0 = unwrap(s, m.first_tick);
-		ulast = u0 + (int64_t)(m.count - 1) * m.period_ticks;
-		anchor(L, s, u0, e->host_ms, (double)(m.count - 1) * period + lag);
+		*u0 = unwrap(s, m->first_tick);
+		ulast = *u0 + (int64_t)(m->count - 1) * m->period_ticks;
+		anchor(L, s, *u0, e->host_ms, (double)(m->count - 1) * period + lag);
 	}
 	if (!s->anchored)
-		anchor(L, s, u0, e->host_ms, (double)(m.count - 1) * period);
+		anchor(L, s, *u0, e->host_ms, (double)(m->count - 1) * period);
 	lag = host_t(L, e->host_ms) - tick_t(s, ulast);
 	if (lag < s->min_lag)
 		s->min_lag = lag;
 	s->ref = ulast;
 	L->samples_in_session = true;
-	first_t = tick_t(s, u0);
+	return NP_OK;
+}
+
+/* Gaps before a frame starting at first_t: missing samples, or a link that was down. */
+static int note_gaps(struct loader *L, const struct sensor_state *st, double period,
+		     double first_t)
+{
+	int rc;
 
 	if (st->have) {
 		double expected = st->last_t + st->period_s;
@@ -334,19 +336,56 @@ static int on_samples(struct loader *L, const struct np_rec_entry *e)
 		if (rc != NP_OK)
 			return rc;
 	}
-	g = (double)s->hello.lsb_per_g;
-	for (unsigned i = 0; i < m.count; i++) {
-		double t = tick_t(s, u0 + (int64_t)i * m.period_ticks);
+	return NP_OK;
+}
+
+/* Append a frame's samples in g; those going back in time are dropped and counted. */
+static int append_samples(struct loader *L, struct np_series *sr, const struct session *s,
+			  const struct np_samples *m, int64_t u0)
+{
+	double g = (double)s->hello.lsb_per_g;
+	int rc;
+
+	for (unsigned i = 0; i < m->count; i++) {
+		double t = tick_t(s, u0 + (int64_t)i * m->period_ticks);
 
 		if (sr->n > 0 && t < sr->v[sr->n - 1].t_s) {
 			L->n->samples_dropped++;
 			continue;
 		}
-		rc = push_sample(sr, t, (float)(m.s[i].x / g), (float)(m.s[i].y / g),
-				 (float)(m.s[i].z / g));
+		rc = push_sample(sr, t, (float)(m->s[i].x / g), (float)(m->s[i].y / g),
+				 (float)(m->s[i].z / g));
 		if (rc != NP_OK)
 			return rc;
 	}
+	return NP_OK;
+}
+
+static int on_samples(struct loader *L, const struct np_rec_entry *e)
+{
+	struct np_samples m;
+	struct sensor_state *st;
+	struct np_series *sr;
+	double period;
+	int64_t u0;
+	int rc;
+
+	if (np_samples_decode(e->frame.payload, e->frame.len, &m) != NP_OK)
+		return NP_OK;
+	if (m.sensor_id >= NP_SENSORS_MAX)
+		return NP_OK;
+	st = &L->sen[m.sensor_id];
+	sr = &L->n->sensor[m.sensor_id];
+	period = frame_period_s(&m, &cur(L)->hello);
+	rc = place_frame(L, e, &m, st, period, &u0);
+	if (rc != NP_OK)
+		return rc;
+	rc = note_gaps(L, st, period, tick_t(cur(L), u0));
+	if (rc != NP_OK)
+		return rc;
+	rc = append_samples(L, sr, cur(L), &m, u0);
+	if (rc != NP_OK)
+		return rc;
 	st->have = true;
 	st->seq_miss = false;
 	st->period_s = period;

@@ -296,23 +296,16 @@ static int add_arousals(struct plan *pl, struct rng *r, const struct episode *e)
 	return NP_OK;
 }
 
-static int make_plan(struct plan *pl, const struct np_sim_opts *o)
+/* Sensor errors and mounting, drawn at random unless the options set them. */
+static void plan_sensor(struct plan *pl, struct rng *r, const struct np_sim_opts *o)
 {
-	struct rng r;
-	int rc;
-
-	memset(pl, 0, sizeof *pl);
-	rng_seed(&r, o->seed ^ UINT64_C(0x6e69676874706f73)); /* "nightpos": the plan stream */
-	pl->duration_s = o->hours * 3600.0;
-
-	/* Sensor errors and mounting first, so that they do not depend on the night's length. */
-	struct m3 tilt = random_tilt(&r, 10.0, 20.0, &pl->mount_deg);
+	struct m3 tilt = random_tilt(r, 10.0, 20.0, &pl->mount_deg);
 	for (int k = 0; k < 3; k++) {
-		pl->offset_g[k] = rng_uniform(&r, -0.050, 0.050);
-		pl->gain[k] = 1.0 + rng_uniform(&r, -0.03, 0.03);
+		pl->offset_g[k] = rng_uniform(r, -0.050, 0.050);
+		pl->gain[k] = 1.0 + rng_uniform(r, -0.03, 0.03);
 	}
 	double ankle_deg;
-	pl->ankle_mount = random_tilt(&r, 5.0, 15.0, &ankle_deg);
+	pl->ankle_mount = random_tilt(r, 5.0, 15.0, &ankle_deg);
 	if (o->set_mount) {
 		for (int i = 0; i < 3; i++)
 			for (int j = 0; j < 3; j++)
@@ -327,29 +320,33 @@ static int make_plan(struct plan *pl, const struct np_sim_opts *o)
 			pl->gain[k] = o->gain[k];
 		}
 	}
+}
 
-	/* Sitting up in bed, then lying down. */
+/* The positions of the night: sitting up in bed, then lying down, maybe one wake-up. */
+static int plan_episodes(struct plan *pl, struct rng *r)
+{
+	int rc;
 	double t = 0.0;
-	if ((rc = add_episode(pl, &r, NP_POS_UPRIGHT, t,
-			      rng_lognormal(&r, 240.0, 0.4, 120.0, 600.0))) != NP_OK)
+	if ((rc = add_episode(pl, r, NP_POS_UPRIGHT, t,
+			      rng_lognormal(r, 240.0, 0.4, 120.0, 600.0))) != NP_OK)
 		return rc;
-	t = pl->ep[0].end_s + rng_uniform(&r, 4.0, 10.0);
+	t = pl->ep[0].end_s + rng_uniform(r, 4.0, 10.0);
 	pl->onset_s = t;
 	double spent[NP_POS_COUNT] = { 0 };
-	uint8_t pos = rng_unit(&r) < 0.5 ? NP_POS_SUPINE : next_lying(&r, NP_POS_SUPINE, spent);
+	uint8_t pos = rng_unit(r) < 0.5 ? NP_POS_SUPINE : next_lying(r, NP_POS_SUPINE, spent);
 	/* Maybe one wake-up in the night, sitting up for 1-5 minutes. */
-	double wake_at = rng_unit(&r) < 0.4 ? rng_uniform(&r, 0.35, 0.75) * pl->duration_s : -1.0;
+	double wake_at = rng_unit(r) < 0.4 ? rng_uniform(r, 0.35, 0.75) * pl->duration_s : -1.0;
 
 	while (t < pl->duration_s) {
-		double dwell = rng_lognormal(&r, 1200.0, 0.7, 180.0, 5400.0);
+		double dwell = rng_lognormal(r, 1200.0, 0.7, 180.0, 5400.0);
 		if (pos == NP_POS_PRONE)
 			dwell *= 0.75;
 		if (pos == NP_POS_UPRIGHT)
-			dwell = rng_uniform(&r, 60.0, 300.0);
-		if ((rc = add_episode(pl, &r, pos, t, dwell)) != NP_OK)
+			dwell = rng_uniform(r, 60.0, 300.0);
+		if ((rc = add_episode(pl, r, pos, t, dwell)) != NP_OK)
 			return rc;
-		double turn = pos == NP_POS_UPRIGHT ? rng_uniform(&r, 4.0, 10.0)
-						    : rng_uniform(&r, 2.0, 6.0);
+		double turn = pos == NP_POS_UPRIGHT ? rng_uniform(r, 4.0, 10.0)
+						    : rng_uniform(r, 2.0, 6.0);
 		t += dwell + turn;
 		spent[pos] += dwell;
 		uint8_t prev = pos;
@@ -357,11 +354,16 @@ static int make_plan(struct plan *pl, const struct np_sim_opts *o)
 			pos = NP_POS_UPRIGHT;
 			wake_at = -1.0;
 		} else {
-			pos = next_lying(&r, prev == NP_POS_UPRIGHT ? NP_POS_UNKNOWN : prev, spent);
+			pos = next_lying(r, prev == NP_POS_UPRIGHT ? NP_POS_UNKNOWN : prev, spent);
 		}
 	}
+	return NP_OK;
+}
 
-	/* Labels change halfway through each transition; transitions are movements. */
+/* Labels change halfway through each transition; transitions are movements. */
+static int plan_labels_and_movements(struct plan *pl, struct rng *r)
+{
+	int rc;
 	for (size_t i = 0; i < pl->n_ep; i++) {
 		struct episode *e = &pl->ep[i];
 		e->label_start_s = i == 0 ? 0.0 : pl->ep[i - 1].label_end_s;
@@ -369,14 +371,30 @@ static int make_plan(struct plan *pl, const struct np_sim_opts *o)
 		e->label_end_s = i + 1 < pl->n_ep ? (e->end_s + next) / 2.0 : pl->duration_s;
 		if (e->label_end_s > pl->duration_s)
 			e->label_end_s = pl->duration_s;
-		if ((rc = add_arousals(pl, &r, e)) != NP_OK)
+		if ((rc = add_arousals(pl, r, e)) != NP_OK)
 			return rc;
 		if (i + 1 < pl->n_ep &&
-		    (rc = add_movement(pl, e->end_s, next, rng_uniform(&r, 0.08, 0.25), 0.0,
+		    (rc = add_movement(pl, e->end_s, next, rng_uniform(r, 0.08, 0.25), 0.0,
 				       MV_TURN)) != NP_OK)
 			return rc;
 	}
 	return NP_OK;
+}
+
+static int make_plan(struct plan *pl, const struct np_sim_opts *o)
+{
+	struct rng r;
+	int rc;
+
+	memset(pl, 0, sizeof *pl);
+	rng_seed(&r, o->seed ^ UINT64_C(0x6e69676874706f73)); /* "nightpos": the plan stream */
+	pl->duration_s = o->hours * 3600.0;
+
+	/* Sensor errors and mounting first, so that they do not depend on the night's length. */
+	plan_sensor(pl, &r, o);
+	if ((rc = plan_episodes(pl, &r)) != NP_OK)
+		return rc;
+	return plan_labels_and_movements(pl, &r);
 }
 
 /* ---- rendering ---- */

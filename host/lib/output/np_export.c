@@ -270,13 +270,12 @@ static const char *const labels_body[NP_SENSORS_MAX][3] = {
 	{"Leg sup", "Leg left", "Leg ant"},
 };
 
-static int collect_annotations(const struct np_night *n, const struct np_export_opts *o,
-			       const struct plan *p, struct ann_list *l, struct np_export_info *info)
+/* Gap runs of the chest grid, as the EDF will show them, and a note when it was resampled. */
+static int grid_annotations(const struct np_night *n, const struct plan *p, struct ann_list *l,
+			    struct np_export_info *info)
 {
 	char buf[NP_ANNOTATION_TEXT_MAX + 32];
 	int rc = NP_OK;
-
-	/* Gap runs of the chest grid, as the EDF will show them. */
 	struct grid g;
 	grid_init(&g, n, 0, p->fs[0]);
 	size_t total = p->records * (size_t)p->spr[0];
@@ -308,13 +307,26 @@ static int collect_annotations(const struct np_night *n, const struct np_export_
 		snprintf(buf, sizeof buf, "Resampled to %g Hz (irregular input)", p->fs[0]);
 		rc = ann_add(l, 0, -1, buf);
 	}
+	return rc;
+}
 
+static int episode_annotations(const struct np_export_opts *o, struct ann_list *l)
+{
+	char buf[NP_ANNOTATION_TEXT_MAX + 32];
+	int rc = NP_OK;
 	for (size_t i = 0; i < o->n_episodes && rc == NP_OK; i++) {
 		const struct np_episode *e = &o->episodes[i];
 		snprintf(buf, sizeof buf, "Position: %s", np_position_name(e->position));
 		rc = ann_add(l, e->start_s, e->end_s - e->start_s, buf);
 	}
+	return rc;
+}
 
+/* Device events: alerts (lasting until they clear) and button presses. */
+static int event_annotations(const struct np_night *n, struct ann_list *l)
+{
+	char buf[NP_ANNOTATION_TEXT_MAX + 32];
+	int rc = NP_OK;
 	for (size_t i = 0; i < n->n_events && rc == NP_OK; i++) {
 		const struct np_night_event *e = &n->events[i];
 		const char *pos = np_position_name((enum np_position)e->ev.position);
@@ -339,7 +351,14 @@ static int collect_annotations(const struct np_night *n, const struct np_export_
 		}
 		rc = ann_add(l, e->t_s, dur, buf);
 	}
+	return rc;
+}
 
+/* The recording's own labels and notes. */
+static int note_annotations(const struct np_night *n, struct ann_list *l)
+{
+	char buf[NP_ANNOTATION_TEXT_MAX + 32];
+	int rc = NP_OK;
 	for (size_t i = 0; i < n->n_ann && rc == NP_OK; i++) {
 		const struct np_night_annotation *a = &n->ann[i];
 		/* The recorder's settings are for replay, and EDFlib's 40 bytes would
@@ -353,6 +372,19 @@ static int collect_annotations(const struct np_night *n, const struct np_export_
 			snprintf(buf, sizeof buf, "Note: %s", a->text);
 		rc = ann_add(l, a->start_s, a->end_s - a->start_s, buf);
 	}
+	return rc;
+}
+
+static int collect_annotations(const struct np_night *n, const struct np_export_opts *o,
+			       const struct plan *p, struct ann_list *l, struct np_export_info *info)
+{
+	int rc = grid_annotations(n, p, l, info);
+	if (rc == NP_OK)
+		rc = episode_annotations(o, l);
+	if (rc == NP_OK)
+		rc = event_annotations(n, l);
+	if (rc == NP_OK)
+		rc = note_annotations(n, l);
 	info->annotations = l->n;
 	return rc;
 }
@@ -486,6 +518,26 @@ static int write_records(int h, const struct np_night *n, const struct np_export
 	return rc;
 }
 
+/*
+ * Where edf_complete() looks in the header (EDF specification, Kemp et al. 1992,
+ * "header record"): a fixed part of 256 bytes, then 256 bytes per signal stored
+ * field by field (all ns labels, then all ns transducer types, ...).
+ */
+#define EDF_FIXED_BYTES 256     /* version 8 ... number of signals 4 */
+#define EDF_SIGNAL_BYTES 256    /* label 16 ... reserved 32, per signal */
+#define EDF_HDR_BYTES_OFF 184   /* "8 ascii : number of bytes in header record" */
+#define EDF_HDR_BYTES_LEN 8
+#define EDF_RECORDS_OFF 236     /* "8 ascii : number of data records" */
+#define EDF_RECORDS_LEN 8
+#define EDF_NS_OFF 252          /* "4 ascii : number of signals (ns) in data record" */
+#define EDF_NS_LEN 4
+/* "ns * 8 ascii : ns * nr of samples in each data record" follows ns times the label 16,
+ * transducer type 80, physical dimension 8, physical and digital minimum and maximum
+ * 4 * 8 and prefiltering 80 bytes. */
+#define EDF_SPR_PER_NS 216
+#define EDF_SPR_LEN 8
+#define EDF_SAMPLE_BYTES 2      /* "each sample value is represented as a 2-byte integer" */
+
 /* The number in an EDF header field of len ASCII characters (space padded). */
 static long edf_field(const char *p, size_t len)
 {
@@ -501,7 +553,7 @@ static long edf_field(const char *p, size_t len)
  */
 static bool edf_complete(const char *path)
 {
-	char h[256], spr[8];
+	char h[EDF_FIXED_BYTES], spr[EDF_SPR_LEN];
 	struct stat st;
 	bool ok = false;
 	FILE *f = fopen(path, "rb");
@@ -509,15 +561,18 @@ static bool edf_complete(const char *path)
 	if (!f)
 		return false;
 	if (fstat(fileno(f), &st) == 0 && fread(h, 1, sizeof h, f) == sizeof h) {
-		long hdr = edf_field(h + 184, 8), records = edf_field(h + 236, 8);
-		long ns = edf_field(h + 252, 4), sum = 0;
-		ok = ns > 0 && records >= 0 && hdr == 256 * (ns + 1);
+		long hdr = edf_field(h + EDF_HDR_BYTES_OFF, EDF_HDR_BYTES_LEN);
+		long records = edf_field(h + EDF_RECORDS_OFF, EDF_RECORDS_LEN);
+		long ns = edf_field(h + EDF_NS_OFF, EDF_NS_LEN), sum = 0;
+		ok = ns > 0 && records >= 0 && hdr == EDF_FIXED_BYTES + EDF_SIGNAL_BYTES * ns;
 		/* Samples per data record: the 9th of the per-signal fields. */
 		for (long i = 0; ok && i < ns; i++) {
-			ok = fseek(f, 256 + ns * 216 + i * 8, SEEK_SET) == 0 && fread(spr, 1, 8, f) == 8;
-			sum += edf_field(spr, 8);
+			long at = EDF_FIXED_BYTES + ns * EDF_SPR_PER_NS + i * EDF_SPR_LEN;
+			ok = fseek(f, at, SEEK_SET) == 0 && fread(spr, 1, sizeof spr, f) == sizeof spr;
+			sum += edf_field(spr, sizeof spr);
 		}
-		ok = ok && (long long)st.st_size == (long long)hdr + (long long)records * sum * 2;
+		ok = ok && (long long)st.st_size ==
+				   (long long)hdr + (long long)records * sum * EDF_SAMPLE_BYTES;
 	}
 	fclose(f);
 	return ok;

@@ -45,19 +45,9 @@ static double clipped_end(double start_s, double end_s, double span_s)
 	return fmax(start_s, fmin(end_s, span_s));
 }
 
-int np_report_build(const struct np_night *night, const struct np_epochs *ep,
-		    const struct np_report_cfg *cfg, struct np_report *r)
+/* Time per position, lying and avoided; movement while lying; agreement with labels. */
+static void add_epochs(struct np_report *r, const struct np_epochs *ep, unsigned avoid_mask)
 {
-	memset(r, 0, sizeof *r);
-	r->start_utc_s = night->start_utc_s;
-	r->span_s = night->duration_s;
-	r->epoch_s = ep->epoch_s;
-	r->avoid_mask = cfg->avoid_mask;
-	r->calibrated = ep->calibrated;
-	r->autocal = ep->autocal;
-	r->has_labels = ep->has_labels;
-	r->min_dwell_s = cfg->posture.min_dwell_ms / 1000.0;
-
 	size_t lying_epochs = 0, restless = 0;
 	double move_sum = 0;
 	for (size_t k = 0; k < ep->n; k++) {
@@ -70,7 +60,7 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 			move_sum += e->movement_mg;
 			restless += !e->still;
 		}
-		if (cfg->avoid_mask & NP_POS_BIT(e->position))
+		if (avoid_mask & NP_POS_BIT(e->position))
 			r->avoid_s += len;
 		if (e->has_label) {
 			unsigned row = e->label_lying ? NP_POS_COUNT : (unsigned)e->label;
@@ -84,16 +74,11 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 		r->movement_mg = move_sum / (double)lying_epochs;
 		r->restless_fraction = (double)restless / (double)lying_epochs;
 	}
-	r->n_gaps = night->n_gaps;
-	for (size_t i = 0; i < night->n_gaps; i++)
-		r->gap_s += night->gaps[i].end_s - night->gaps[i].start_s;
-	r->lost_frames = night->stats.device.frames_missed;
-	r->corrupt_records = (unsigned long long)night->stats.corrupt_records;
-	r->clock_jumps = night->clock_jumps;
+}
 
-	int rc = np_episodes_build(ep, &cfg->posture, &r->episodes, &r->n_episodes);
-	if (rc != NP_OK)
-		return rc;
+/* Position changes while lying, the longest episode and the episodes to avoid. */
+static void add_episodes(struct np_report *r, unsigned avoid_mask)
+{
 	for (size_t i = 0; i < r->n_episodes; i++)
 		r->episodes[i].end_s = clipped_end(r->episodes[i].start_s, r->episodes[i].end_s,
 						   r->span_s);
@@ -109,25 +94,57 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 			r->longest = *e;
 			r->has_longest = true;
 		}
-		if (cfg->avoid_mask & NP_POS_BIT(e->position)) {
+		if (avoid_mask & NP_POS_BIT(e->position)) {
 			r->avoid_episodes++;
 			r->avoid_episode_s += e->end_s - e->start_s;
 			keep_longest(r, e);
 		}
 	}
 	r->changes_per_hour = r->lying_s > 0 ? (double)r->changes / (r->lying_s / 3600.0) : 0.0;
+}
 
+/* Breathing rate per position, per episode and per window of each episode. */
+static int add_breathing(struct np_report *r, const struct np_night *night)
+{
 	struct np_breathing_cfg bcfg;
 	np_breathing_cfg_default(&bcfg);
 	r->episode_breathing = calloc(r->n_episodes ? r->n_episodes : 1, sizeof *r->episode_breathing);
 	if (!r->episode_breathing)
 		return NP_ERR_NOMEM;
-	rc = np_breathing_by_position(&night->sensor[0], r->episodes, r->n_episodes, &bcfg,
-				      r->breathing, r->episode_breathing);
+	int rc = np_breathing_by_position(&night->sensor[0], r->episodes, r->n_episodes, &bcfg,
+					  r->breathing, r->episode_breathing);
 	if (rc != NP_OK)
 		return rc;
 	return np_breathing_episode_windows(&night->sensor[0], r->episodes, r->n_episodes, &bcfg,
 					    &r->breathing_windows, &r->n_breathing_windows);
+}
+
+int np_report_build(const struct np_night *night, const struct np_epochs *ep,
+		    const struct np_report_cfg *cfg, struct np_report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->start_utc_s = night->start_utc_s;
+	r->span_s = night->duration_s;
+	r->epoch_s = ep->epoch_s;
+	r->avoid_mask = cfg->avoid_mask;
+	r->calibrated = ep->calibrated;
+	r->autocal = ep->autocal;
+	r->has_labels = ep->has_labels;
+	r->min_dwell_s = cfg->posture.min_dwell_ms / 1000.0;
+
+	add_epochs(r, ep, cfg->avoid_mask);
+	r->n_gaps = night->n_gaps;
+	for (size_t i = 0; i < night->n_gaps; i++)
+		r->gap_s += night->gaps[i].end_s - night->gaps[i].start_s;
+	r->lost_frames = night->stats.device.frames_missed;
+	r->corrupt_records = (unsigned long long)night->stats.corrupt_records;
+	r->clock_jumps = night->clock_jumps;
+
+	int rc = np_episodes_build(ep, &cfg->posture, &r->episodes, &r->n_episodes);
+	if (rc != NP_OK)
+		return rc;
+	add_episodes(r, cfg->avoid_mask);
+	return add_breathing(r, night);
 }
 
 void np_report_free(struct np_report *r)

@@ -193,7 +193,7 @@ static void test_bad_input_leaves_nothing(void **state)
 	f.p.duration_s = 0;
 	assert_int_equal(np_plot_night_render(&f.p, OUT_DIR "/zero.png"), NP_ERR_ARG);
 	struct np_plot_trend_row row = {0};
-	assert_int_equal(np_plot_trend_render(&row, 0, 0, OUT_DIR "/t.png"), NP_ERR_ARG);
+	assert_int_equal(np_plot_trend_render(&row, 0, 0, OUT_DIR "/t.png", NULL), NP_ERR_ARG);
 }
 
 /* Cairo ignores failed writes: a full disk (here the file size limit) used to give
@@ -242,7 +242,8 @@ static void test_trend(void **state)
 		r->time_s[NP_POS_UNKNOWN] = 120;
 		r->avoid_s = r->time_s[NP_POS_PRONE];
 	}
-	assert_int_equal(np_plot_trend_render(rows, 14, NP_POS_BIT(NP_POS_PRONE), OUT_DIR "/trend.png"),
+	assert_int_equal(np_plot_trend_render(rows, 14, NP_POS_BIT(NP_POS_PRONE), OUT_DIR "/trend.png",
+					      NULL),
 			 NP_OK);
 	size_t len;
 	char *b = slurp(OUT_DIR "/trend.png", &len);
@@ -250,7 +251,8 @@ static void test_trend(void **state)
 	assert_int_equal(be32(b + 16), NP_PLOT_WIDTH);
 	print_message("trend.png: %zu bytes\n", len);
 	free(b);
-	assert_int_equal(np_plot_trend_render(rows, 3, NP_POS_BIT(NP_POS_PRONE), OUT_DIR "/trend.pdf"),
+	assert_int_equal(np_plot_trend_render(rows, 3, NP_POS_BIT(NP_POS_PRONE), OUT_DIR "/trend.pdf",
+					      NULL),
 			 NP_OK);
 	b = slurp(OUT_DIR "/trend.pdf", &len);
 	assert_memory_equal(b, "%PDF-", 5);
