@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "np_git_rev.h"
 
 /* Each command lives in cmd_<name>.c. Only finished commands are listed here. */
 extern const struct np_cli_cmd np_cmd_devices;
@@ -71,7 +72,11 @@ int main(int argc, char **argv)
 		return NP_EXIT_OK;
 	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-		printf("nightpose %s\n", NP_VERSION);
+		/* "nightpose 0.1.0 (git 1a36397-dirty)"; a build outside git has no revision. */
+		if (NP_GIT_REVISION[0])
+			printf("nightpose %s (git %s)\n", NP_VERSION, NP_GIT_REVISION);
+		else
+			printf("nightpose %s\n", NP_VERSION);
 		return NP_EXIT_OK;
 	}
 	const struct np_cli_cmd *cmd = np_cli_find(name);
