@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_config.h"
 #include "cli_live.h"
 #include "np_err.h"
 #include "np_fmt.h"
@@ -186,12 +187,13 @@ static int run(int argc, char **argv)
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *port = "auto", *out = NULL;
+	const char *port = NULL, *out = NULL, *alert_arg = NULL, *out_pattern = NULL;
 	double duration = 0;
 	long v;
 	int alert = -1, opt;
 	enum np_alert_mode mode;
-	bool live = false, have_after = false;
+	bool live = false, given[4] = { false };
+	char out_buf[NP_CFG_VALUE_MAX];
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
 
@@ -220,7 +222,7 @@ static int run(int argc, char **argv)
 		case OPT_ALERT:
 			if (np_alert_mode_parse(optarg, &mode) != NP_OK)
 				return np_cli_usage_error(&np_cmd_record, "--alert: expected vibrate, bell or none, got '%s'", optarg);
-			alert = (int)mode;
+			alert_arg = optarg;
 			break;
 		case NP_CLI_OPT_AVOID:
 		case NP_CLI_OPT_ALERT_AFTER:
@@ -228,7 +230,7 @@ static int run(int argc, char **argv)
 		case NP_CLI_OPT_CALIBRATION:
 			if (np_cli_alert_option(&np_cmd_record, opt, optarg, &cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;
-			have_after |= opt == NP_CLI_OPT_ALERT_AFTER;
+			given[opt - NP_CLI_OPT_AVOID] = true;
 			break;
 		case ':':
 			return np_cli_usage_error(&np_cmd_record, "%s needs a value", argv[optind - 1]);
@@ -238,6 +240,23 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return np_cli_usage_error(&np_cmd_record, "unexpected argument '%s'", argv[optind]);
+	/* What the command line left out, from the config file (checked when read). */
+	if (np_cli_alert_config(&np_cmd_record, &cfg, given) != NP_EXIT_OK ||
+	    np_cli_config_fill(NP_CFG_PORT, &port) != NP_EXIT_OK ||
+	    np_cli_config_fill(NP_CFG_ALERT, &alert_arg) != NP_EXIT_OK ||
+	    (!out && np_cli_config_fill(NP_CFG_OUTPUT, &out_pattern) != NP_EXIT_OK))
+		return NP_EXIT_USAGE;
+	if (!port)
+		port = "auto";
+	if (alert_arg && np_alert_mode_parse(alert_arg, &mode) == NP_OK)
+		alert = (int)mode;
+	bool have_after = given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID];
+	if (out_pattern) {
+		if (!np_cli_config_output_name(out_pattern, out_buf, sizeof out_buf))
+			return np_cli_usage_error(&np_cmd_record, "output pattern '%s' gives no file name",
+						  out_pattern);
+		out = out_buf;
+	}
 	/* Checked before the port is opened: a wrong -o must not cost the night's start. */
 	if (np_cli_check_recording_output(&np_cmd_record, out) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;

@@ -239,6 +239,11 @@ static int run(int argc, char **argv)
 		np_transport_close(&c.t);
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
 	}
+	/* The config file's defaults are for nights without settings of their own. */
+	if (!have_night && np_cli_alert_config(&np_cmd_replay, &opt_cfg, given) != NP_EXIT_OK) {
+		np_transport_close(&c.t);
+		return NP_EXIT_USAGE;
+	}
 	cfg = night_cfg;
 	if (given[NP_CLI_OPT_AVOID - NP_CLI_OPT_AVOID])
 		cfg.live.avoid_mask = opt_cfg.live.avoid_mask;

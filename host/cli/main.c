@@ -19,6 +19,7 @@ extern const struct np_cli_cmd np_cmd_epochs;
 extern const struct np_cli_cmd np_cmd_report;
 extern const struct np_cli_cmd np_cmd_export;
 extern const struct np_cli_cmd np_cmd_trend;
+extern const struct np_cli_cmd np_cmd_config;
 
 static const struct np_cli_cmd *const commands[] = {
 	&np_cmd_devices,
@@ -32,6 +33,7 @@ static const struct np_cli_cmd *const commands[] = {
 	&np_cmd_report,
 	&np_cmd_export,
 	&np_cmd_trend,
+	&np_cmd_config,
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
