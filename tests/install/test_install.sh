@@ -3,12 +3,8 @@
 # installed program, man pages and sample night work from there.
 #   test_install.sh BUILD_DIR
 set -eu
-build=$1
-prefix=$(mktemp -d "${TMPDIR:-/tmp}/np-install.XXXXXX")
-trap 'rm -rf "$prefix"' EXIT
-cmake --install "$build" --prefix "$prefix" >/dev/null
-
-fail() { echo "test_install: $*" >&2; exit 1; }
+name=test_install build=$1
+. "$(dirname "$0")/installed.sh"
 for f in bin/nightpose \
 	share/man/man1/nightpose.1 share/man/man1/nightpose-report.1 share/man/man1/nightpose-config.1 \
 	share/bash-completion/completions/nightpose share/zsh/site-functions/_nightpose \

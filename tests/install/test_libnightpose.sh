@@ -3,12 +3,8 @@
 # nightpose.pc, libnightpose.so.0 in a temporary prefix) and run on the sample night.
 #   test_libnightpose.sh BUILD_DIR
 set -eu
-build=$1
-prefix=$(mktemp -d "${TMPDIR:-/tmp}/np-lib.XXXXXX")
-trap 'rm -rf "$prefix"' EXIT
-cmake --install "$build" --prefix "$prefix" >/dev/null
-
-fail() { echo "test_libnightpose: $*" >&2; exit 1; }
+name=test_libnightpose build=$1
+. "$(dirname "$0")/installed.sh"
 pc=$(dirname "$(ls "$prefix"/lib*/pkgconfig/nightpose.pc)")
 flags=$(PKG_CONFIG_PATH=$pc pkg-config --cflags --libs nightpose)
 case $flags in *"$prefix"*) ;; *) fail "nightpose.pc does not point into the prefix: $flags" ;; esac
