@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_config.h"
 #include "cli_live.h"
 #include "np_calfile.h"
 #include "np_err.h"
@@ -62,6 +63,22 @@ int np_cli_alert_option(const struct np_cli_cmd *cmd, int opt, const char *arg,
 	}
 	}
 	return np_cli_usage_error(cmd, "unknown option");
+}
+
+int np_cli_alert_config(const struct np_cli_cmd *cmd, struct np_recorder_cfg *cfg, bool given[4])
+{
+	static const enum np_cli_key keys[4] = { NP_CFG_AVOID, NP_CFG_ALERT_AFTER, NP_CFG_ALERT_DELAY,
+						 NP_CFG_CALIBRATION };
+	for (int i = 0; i < 4; i++) {
+		const char *v = NULL;
+		if (given[i])
+			continue;
+		if (np_cli_config_fill(keys[i], &v) != NP_EXIT_OK ||
+		    (v && np_cli_alert_option(cmd, NP_CLI_OPT_AVOID + i, v, cfg) != NP_EXIT_OK))
+			return NP_EXIT_USAGE;
+		given[i] = v != NULL;
+	}
+	return NP_EXIT_OK;
 }
 
 int np_cli_probe(const char *path, unsigned timeout_ms, struct np_hello *hello)

@@ -27,6 +27,13 @@ enum {
 int np_cli_alert_option(const struct np_cli_cmd *cmd, int opt, const char *arg,
 			struct np_recorder_cfg *cfg);
 
+/*
+ * Those of them the command line did not give (given[opt - NP_CLI_OPT_AVOID] false)
+ * from the config file, when it sets them (cli_config.h); given[] is set for each
+ * one applied. NP_EXIT_OK, or NP_EXIT_USAGE after saying why.
+ */
+int np_cli_alert_config(const struct np_cli_cmd *cmd, struct np_recorder_cfg *cfg, bool given[4]);
+
 
 /*
  * Choose the port for --port auto: the one USB port with the nightpose VID,

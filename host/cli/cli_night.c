@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_config.h"
 #include "cli_night.h"
 #include "cli_plot.h"
 #include "np_err.h"
@@ -107,6 +108,7 @@ int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct
 						  "--avoid: expected positions among supine, prone, left, "
 						  "right, upright, not '%s'",
 						  optarg);
+		o->avoid_given = true;
 		return NP_EXIT_OK;
 	case 'c':
 		o->cal_path = optarg;
@@ -123,4 +125,17 @@ int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct
 	default:
 		return np_cli_option_error(cmd, c, argv);
 	}
+}
+
+int np_cli_night_opts_config(struct np_cli_night_opts *o)
+{
+	const char *avoid = NULL;
+	int rc = np_cli_config_fill(NP_CFG_CALIBRATION, &o->cal_path);
+
+	if (rc == NP_EXIT_OK && !o->avoid_given)
+		rc = np_cli_config_fill(NP_CFG_AVOID, &avoid);
+	/* The file's list was checked when it was read. */
+	if (avoid)
+		np_avoid_parse(avoid, &o->rcfg.avoid_mask);
+	return rc;
 }

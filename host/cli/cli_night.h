@@ -38,6 +38,7 @@ struct np_cli_night_opts {
 	const char *cal_path;  /* NULL: default mounting */
 	const char *plot_path; /* NULL: no picture */
 	bool json;             /* --format json */
+	bool avoid_given;      /* --avoid was on the command line */
 	struct np_report_cfg rcfg;
 };
 
@@ -56,5 +57,9 @@ void np_cli_night_opts_init(struct np_cli_night_opts *o);
  * carry on, or the exit code to return.
  */
 int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct np_cli_night_opts *o);
+
+/* After the options: --avoid and --calibration from the config file where the
+ * command line gave none (cli_config.h). NP_EXIT_OK or the exit code to return. */
+int np_cli_night_opts_config(struct np_cli_night_opts *o);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_config.h"
 #include "cli_night.h"
 #include "np_err.h"
 
@@ -75,6 +76,8 @@ static int run(int argc, char **argv)
 			return np_cli_option_error(&np_cmd_epochs, c, argv);
 		}
 	}
+	if ((c = np_cli_config_fill(NP_CFG_CALIBRATION, &cal_path)) != NP_EXIT_OK)
+		return c;
 	if (optind + 1 != argc)
 		return np_cli_usage_error(&np_cmd_epochs, optind >= argc ? "missing NIGHT.npr"
 									 : "one recording only");

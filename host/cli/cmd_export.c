@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_config.h"
 #include "cli_night.h"
 #include "np_episodes.h"
 #include "np_err.h"
@@ -119,6 +120,8 @@ static int parse_options(int argc, char **argv, struct export_args *a)
 			return np_cli_option_error(&np_cmd_export, c, argv);
 		}
 	}
+	if ((c = np_cli_config_fill(NP_CFG_CALIBRATION, &a->cal_path)) != NP_EXIT_OK)
+		return c;
 	if (optind + 1 != argc)
 		return np_cli_usage_error(&np_cmd_export, optind >= argc ? "missing NIGHT.npr"
 									 : "one recording only");

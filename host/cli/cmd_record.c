@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_config.h"
 #include "cli_live.h"
 #include "np_clock.h"
 #include "np_err.h"
@@ -205,6 +206,7 @@ struct record_opts {
 	double duration_s; /* 0: until Ctrl-C */
 	bool live;
 	struct np_recorder_cfg cfg;
+	char out_buf[NP_CFG_VALUE_MAX]; /* out, made from the config file's output pattern */
 };
 
 /* The alert mode and time: --alert without --alert-after alerts after a minute,
@@ -217,6 +219,28 @@ static void settle_alerts(struct np_live_settings *live, int mode_given, bool af
 	live->alert_mode = m;
 	if (!after_given)
 		live->alert_after_s = m != NP_ALERT_MODE_NONE ? 60 : 0;
+}
+
+/* What the command line left out, from the config file (checked when read). */
+static int apply_config(struct record_opts *o, const char *alert_arg, bool given[4])
+{
+	const char *port = o->port, *out_pattern = NULL;
+	if (np_cli_alert_config(&np_cmd_record, &o->cfg, given) != NP_EXIT_OK ||
+	    np_cli_config_fill(NP_CFG_PORT, &port) != NP_EXIT_OK ||
+	    np_cli_config_fill(NP_CFG_ALERT, &alert_arg) != NP_EXIT_OK ||
+	    (!o->out && np_cli_config_fill(NP_CFG_OUTPUT, &out_pattern) != NP_EXIT_OK))
+		return NP_EXIT_USAGE;
+	o->port = port ? port : "auto";
+	if (out_pattern) {
+		if (!np_cli_config_output_name(out_pattern, o->out_buf, sizeof o->out_buf))
+			return np_cli_usage_error(&np_cmd_record, "output pattern '%s' gives no file name",
+						  out_pattern);
+		o->out = o->out_buf;
+	}
+	enum np_alert_mode mode;
+	int alert = alert_arg && np_alert_mode_parse(alert_arg, &mode) == NP_OK ? (int)mode : -1;
+	settle_alerts(&o->cfg.live, alert, given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID]);
+	return NP_EXIT_OK;
 }
 
 static int parse_options(int argc, char **argv, struct record_opts *o)
@@ -234,13 +258,13 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *alert_arg = NULL;
 	long v;
-	int alert = -1, opt;
+	int opt;
 	enum np_alert_mode mode;
-	bool have_after = false;
+	bool given[4] = { false };
 
 	memset(o, 0, sizeof *o);
-	o->port = "auto";
 	np_recorder_cfg_default(&o->cfg);
 	optind = 1;
 	opterr = 0;
@@ -267,7 +291,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		case OPT_ALERT:
 			if (np_alert_mode_parse(optarg, &mode) != NP_OK)
 				return np_cli_usage_error(&np_cmd_record, "--alert: expected vibrate, bell or none, got '%s'", optarg);
-			alert = (int)mode;
+			alert_arg = optarg;
 			break;
 		case NP_CLI_OPT_AVOID:
 		case NP_CLI_OPT_ALERT_AFTER:
@@ -275,7 +299,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		case NP_CLI_OPT_CALIBRATION:
 			if (np_cli_alert_option(&np_cmd_record, opt, optarg, &o->cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;
-			have_after |= opt == NP_CLI_OPT_ALERT_AFTER;
+			given[opt - NP_CLI_OPT_AVOID] = true;
 			break;
 		case ':':
 			return np_cli_usage_error(&np_cmd_record, "%s needs a value", argv[optind - 1]);
@@ -285,10 +309,11 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 	}
 	if (optind < argc)
 		return np_cli_usage_error(&np_cmd_record, "unexpected argument '%s'", argv[optind]);
+	if (apply_config(o, alert_arg, given) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
 	/* Checked before the port is opened: a wrong -o must not cost the night's start. */
 	if (np_cli_check_recording_output(&np_cmd_record, o->out) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
-	settle_alerts(&o->cfg.live, alert, have_after);
 	return NP_EXIT_OK;
 }
 

@@ -206,7 +206,7 @@ struct replay_settings {
 	bool as_night;   /* and the replay takes the same decisions */
 };
 
-static int merge_settings(const struct replay_opts *o, struct replay_settings *s)
+static int merge_settings(struct replay_opts *o, struct replay_settings *s)
 {
 	const struct np_live_settings *given = &o->cfg.live;
 	np_recorder_cfg_default(&s->cfg);
@@ -215,6 +215,10 @@ static int merge_settings(const struct replay_opts *o, struct replay_settings *s
 	int rc = np_live_settings_read(o->path, &s->night, &s->have_night);
 	if (rc != NP_OK)
 		return rc;
+	/* The config file's defaults are for nights without settings of their own
+	 * (a bad config file has been reported: NP_ERR_ARG). */
+	if (!s->have_night && np_cli_alert_config(&np_cmd_replay, &o->cfg, o->given) != NP_EXIT_OK)
+		return NP_ERR_ARG;
 	struct np_live_settings *live = &s->cfg.live;
 	*live = s->night;
 	if (o->given[NP_CLI_OPT_AVOID - NP_CLI_OPT_AVOID])
@@ -343,7 +347,7 @@ static int run(int argc, char **argv)
 	struct replay_settings s;
 	if ((rc = merge_settings(&o, &s)) != NP_OK) {
 		np_transport_close(&c.t);
-		return np_cli_fail(o.path, rc, NP_EXIT_FAILURE);
+		return rc == NP_ERR_ARG ? NP_EXIT_USAGE : np_cli_fail(o.path, rc, NP_EXIT_FAILURE);
 	}
 	struct np_live_state st;
 	exit_code = replay(&c, &o, &s.cfg, &h, &st);

@@ -210,6 +210,8 @@ static int run(int argc, char **argv)
 		if (rc != NP_EXIT_OK)
 			return rc;
 	}
+	if ((c = np_cli_night_opts_config(&o)) != NP_EXIT_OK)
+		return c;
 	if (optind >= argc)
 		return np_cli_usage_error(&np_cmd_trend, "missing NIGHT.npr");
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "np_git_rev.h"
 
 /* Each command lives in cmd_<name>.c. Only finished commands are listed here. */
 extern const struct np_cli_cmd np_cmd_devices;
@@ -18,6 +19,7 @@ extern const struct np_cli_cmd np_cmd_epochs;
 extern const struct np_cli_cmd np_cmd_report;
 extern const struct np_cli_cmd np_cmd_export;
 extern const struct np_cli_cmd np_cmd_trend;
+extern const struct np_cli_cmd np_cmd_config;
 
 static const struct np_cli_cmd *const commands[] = {
 	&np_cmd_devices,
@@ -31,6 +33,7 @@ static const struct np_cli_cmd *const commands[] = {
 	&np_cmd_report,
 	&np_cmd_export,
 	&np_cmd_trend,
+	&np_cmd_config,
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -71,7 +74,11 @@ int main(int argc, char **argv)
 		return NP_EXIT_OK;
 	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-		printf("nightpose %s\n", NP_VERSION);
+		/* "nightpose 0.1.0 (git 1a36397-dirty)"; a build outside git has no revision. */
+		if (NP_GIT_REVISION[0])
+			printf("nightpose %s (git %s)\n", NP_VERSION, NP_GIT_REVISION);
+		else
+			printf("nightpose %s\n", NP_VERSION);
 		return NP_EXIT_OK;
 	}
 	const struct np_cli_cmd *cmd = np_cli_find(name);

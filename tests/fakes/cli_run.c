@@ -53,6 +53,9 @@ void cli_run(const char *dir, const char *const *argv, struct cli_result *r)
 		int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(127);
+		/* Every run reads DIR/nightpose/config, never the user's own (cli_config.h). */
+		if (setenv("XDG_CONFIG_HOME", dir, 1) != 0)
+			_exit(127);
 		execv(NP_CLI, (char *const *)args);
 		_exit(127);
 	}

@@ -12,7 +12,8 @@ struct cli_result {
 
 /*
  * Run NP_CLI with argv (NULL-terminated, without the program name); stdout and stderr
- * go through files in dir. Aborts the test on fork/exec trouble.
+ * go through files in dir. XDG_CONFIG_HOME is dir, so the program reads its
+ * config from dir/nightpose/config, not the user's. Aborts the test on fork/exec trouble.
  */
 void cli_run(const char *dir, const char *const *argv, struct cli_result *r);
 
