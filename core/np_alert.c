@@ -79,14 +79,16 @@ bool np_alert_update(struct np_alert *a, enum np_position pos, uint32_t since_ms
 		if (now_ms - a->start_ms < a->cfg.delay_ms)
 			return false;
 		a->state = NP_ALERT_ARMED;
+		a->armed_ms = now_ms;
 	}
 	switch (a->state) {
 	case NP_ALERT_ARMED:
 		if (!avoided)
 			return false;
 		a->state = NP_ALERT_COUNTING;
-		/* A hold already served (the delay ended late) fires at once. */
-		a->since_ms = since_ms;
+		/* The hold counts from the entry, but not from inside the start delay:
+		 * who fell asleep prone during it gets a whole hold after it. */
+		a->since_ms = (int32_t)(since_ms - a->armed_ms) > 0 ? since_ms : a->armed_ms;
 		/* fall through */
 	case NP_ALERT_COUNTING:
 		if (!avoided) {

@@ -3,6 +3,8 @@
  * positional-therapy devices do it: after a start delay, a position to avoid
  * held for hold_ms fires an alert (level 1); while the wearer stays, level 2
  * follows first_repeat_ms later, then level 3, repeated every repeat_ms.
+ * The hold counts from the time the wearer entered the position, or from the
+ * end of the start delay when that is later.
  * Leaving for a known position that is not avoided clears it; an unknown
  * position (moving, lying oddly) neither starts nor clears an alert.
  *
@@ -57,6 +59,7 @@ struct np_alert {
 	uint8_t position;   /* position last fed */
 	bool started;
 	uint32_t start_ms;  /* first update: the delay counts from here */
+	uint32_t armed_ms;  /* the delay ended */
 	uint32_t since_ms;  /* the wearer entered the avoided position */
 	uint32_t fire_ms;   /* level 1 fired */
 	uint32_t next_ms;   /* next step or repeat */

@@ -11,46 +11,34 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "np_alert.h"
 #include "np_msg.h"
 #include "np_posture.h"
 
-#define FW_ALERT_DEFAULT_DELAY_S 900u /* 15 minutes to fall asleep */
-#define FW_ALERT_DEFAULT_HOLD_S 30u
-#define FW_ALERT_ESCALATE_MS 10000u
 /* Position changes shorter than this are ignored (turning over passes through prone). */
 #define FW_ALERT_DWELL_MS 2000u
-#define FW_ALERT_LEVEL_MAX 3u
+#define FW_ALERT_LEVEL_MAX NP_ALERT_LEVEL_MAX
 /* While firing: motor on FW_ALERT_PULSE_ON_MS out of every FW_ALERT_PULSE_MS. */
 #define FW_ALERT_PULSE_MS 1000u
 #define FW_ALERT_PULSE_ON_MS 600u
 
+/*
+ * The decisions are core/np_alert.h's, the engine the host runs too; this adds
+ * what only the device has: its own posture tracking of raw samples and the motor.
+ */
 struct fw_alert {
-	uint8_t avoid_mask; /* NP_POS_BIT() of positions to avoid; 0 disables */
-	uint32_t hold_ms;
-	uint32_t delay_ms;
-	uint32_t escalate_ms;
-
+	struct np_alert engine;
 	struct np_posture_tracker tracker;
 	struct np_vec3 g;   /* low-passed gravity, in g */
 	bool have_g;
-
-	uint8_t state;      /* enum np_alert_state */
-	uint8_t level;      /* 0 off, 1..FW_ALERT_LEVEL_MAX */
-	uint8_t position;   /* last tracked position */
-	bool started;
-	uint32_t start_tick;
-	uint32_t since_tick; /* entered the avoided position */
-	uint32_t fire_tick;
-	uint32_t step_tick;
+	uint8_t fed;        /* position last given to fw_alert_update() */
+	uint32_t fed_since; /* ... and when it was first given */
 };
 
 /* Defaults: avoid prone, 30 s, 15 min start delay. */
 void fw_alert_init(struct fw_alert *a);
-/*
- * Longest hold time and start delay, one day: keeps their millisecond products
- * well inside 32 bits (which wrap after 49 days).
- */
-#define FW_ALERT_SETTING_MAX_S 86400u
+/* Longest hold time and start delay (np_alert.h). */
+#define FW_ALERT_SETTING_MAX_S NP_ALERT_SECONDS_MAX
 
 /*
  * Whether fw_alert_configure() takes these settings: false for a mask with bits
@@ -65,8 +53,9 @@ bool fw_alert_settings_valid(uint8_t avoid_mask, uint32_t hold_s, uint32_t delay
 int fw_alert_configure(struct fw_alert *a, uint8_t avoid_mask, uint32_t hold_s, uint32_t delay_s);
 
 /*
- * Advance the state machine with the position reported at tick (ms).
- * Returns true and fills *ev when an EVENT should be sent.
+ * Advance the state machine with the position reported at tick (ms); the wearer
+ * entered pos when it was first given. Returns true and fills *ev when an EVENT
+ * should be sent.
  */
 bool fw_alert_update(struct fw_alert *a, enum np_position pos, uint32_t tick,
 		     struct np_event *ev);

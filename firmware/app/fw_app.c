@@ -69,8 +69,8 @@ void fw_app_status(const struct fw_app *app, uint32_t now, struct np_status *st)
 		st->samples_dropped += app->sampler[i].samples_dropped;
 	}
 	st->link_rx_errors = fw_app_link_rx_errors(app);
-	st->alert_state = app->alert.state;
-	st->alert_level = app->alert.level;
+	st->alert_state = app->alert.engine.state;
+	st->alert_level = app->alert.engine.level;
 	st->battery_mv = NP_BATTERY_UNKNOWN;
 	st->flags = (uint8_t)((app->streaming ? NP_STATUS_STREAMING : 0u) |
 			      (app->selftest_ok ? NP_STATUS_SELFTEST_OK : 0u));
@@ -250,7 +250,7 @@ static void handle_frame(struct fw_app *app, const struct np_frame *f)
 		ack.result = execute(app, &act, &ack.value);
 	/* SET_ALERT reports the mask in force, whether or not it took the new one. */
 	if (act.kind == FW_CMD_SET_ALERT)
-		ack.value = app->alert.avoid_mask;
+		ack.value = app->alert.engine.cfg.avoid_mask;
 	(void)fw_stream_ack(&app->stream, app->board, &ack);
 }
 

@@ -75,8 +75,8 @@ static void test_hold_counts_from_entry(void **state)
 	assert_int_equal(r.ev[0].value, 30);
 }
 
-/* No alert inside the start delay; after it, a position already held fires when its
- * hold is served. */
+/* No alert inside the start delay; after it, a position already held needs a whole
+ * hold from the end of the delay. */
 static void test_delay(void **state)
 {
 	(void)state;
@@ -87,9 +87,12 @@ static void test_delay(void **state)
 	np_alert_init(&a, &c);
 	feed(&a, &r, NP_POS_PRONE, 1000, 1000, 100000);
 	assert_int_equal(r.n, 0);
-	feed(&a, &r, NP_POS_PRONE, 1000, 101000, 101000);
+	feed(&a, &r, NP_POS_PRONE, 1000, 101000, 110000);
+	assert_int_equal(r.n, 0);
+	feed(&a, &r, NP_POS_PRONE, 1000, 111000, 111000);
 	assert_int_equal(r.n, 1);
-	assert_int_equal(r.ev[0].tick, 101000);
+	assert_int_equal(r.ev[0].tick, 111000);
+	assert_int_equal(r.ev[0].value, 10);
 }
 
 /* Leaving for a known position clears; unknown keeps the alert; a short visit

@@ -83,9 +83,9 @@ static void test_every_command_acked(void **state)
 	a = run(NP_CMD_SET_ALERT, (uint8_t)NP_POS_BIT(NP_POS_LEFT), 10, 60);
 	assert_int_equal(a.result, NP_ACK_OK);
 	assert_int_equal(a.value, NP_POS_BIT(NP_POS_LEFT)); /* the mask now in force */
-	assert_int_equal(app.alert.avoid_mask, NP_POS_BIT(NP_POS_LEFT));
-	assert_int_equal(app.alert.hold_ms, 10000);
-	assert_int_equal(app.alert.delay_ms, 60000);
+	assert_int_equal(app.alert.engine.cfg.avoid_mask, NP_POS_BIT(NP_POS_LEFT));
+	assert_int_equal(app.alert.engine.cfg.hold_ms, 10000);
+	assert_int_equal(app.alert.engine.cfg.delay_ms, 60000);
 }
 
 static void test_hello_and_status_on_request(void **state)
@@ -131,7 +131,7 @@ static void test_bad_arguments_nacked(void **state)
 	/* Nothing changed. */
 	assert_int_equal(fb.rate_hz, 25);
 	assert_int_equal(fb.range_g, 2);
-	assert_int_equal(app.alert.hold_ms, 30000);
+	assert_int_equal(app.alert.engine.cfg.hold_ms, 30000);
 }
 
 static void test_short_command_payload_nacked(void **state)
