@@ -402,6 +402,45 @@ static void test_probe(void **state)
 	fake_free(f);
 }
 
+/* A night pushed far faster than real time (a replay at full speed, a device
+ * emptying its buffer): every frame arrives at the same host time. Dwell,
+ * positions and alerts follow the samples' own time, as `report` does. */
+static void test_positions_by_device_time(void **state)
+{
+	(void)state;
+	struct harness h = { 0 };
+	struct fake_transport *f = add_fake(&h);
+	queue_hello(f, 0, SERIAL);
+	uint8_t w[NP_FRAME_WIRE_MAX];
+	uint16_t seq = 1;
+	static const struct { uint32_t s; int16_t x, y, z; } parts[] = {
+		{ 120, 0, 0, 1000 },   /* supine 2 min */
+		{ 300, 0, -1000, 0 },  /* left 5 min */
+		{ 180, 0, 0, -1000 },  /* prone 3 min */
+		{ 60, 1000, 0, 0 },    /* upright 1 min */
+	};
+	uint32_t second = 0;
+	for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
+		for (uint32_t k = 0; k < parts[p].s; k++, second++) {
+			size_t n = fake_wire_samples(w, sizeof w, seq++, second * 1000u, 100, parts[p].x,
+						     parts[p].y, parts[p].z);
+			fake_bytes(f, w, n, 0); /* no host time passes */
+		}
+	struct np_recorder_cfg cfg;
+	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_after_s = 60;
+	struct run r;
+	run_all(&h, &cfg, &r, false);
+	/* Each part counts from the tracker's entry time: within its 30 s dwell. */
+	assert_true(r.st.time_in_s[NP_POS_LEFT] > 270.0 && r.st.time_in_s[NP_POS_LEFT] < 330.0);
+	assert_true(r.st.time_in_s[NP_POS_PRONE] > 150.0 && r.st.time_in_s[NP_POS_PRONE] < 210.0);
+	assert_true(r.st.time_in_s[NP_POS_SUPINE] > 90.0);
+	/* Prone held 3 min with a 60 s hold: the first alert, then 20 s and 10 s steps. */
+	assert_true(r.st.alerts >= 5);
+	assert_int_equal(count_notes(&h, NP_NOTE_POSITION), 4);
+	harness_free(&h);
+}
+
 /* Prone from the start for 100 s, then supine: alerts at 30, 50, 60, ... s. */
 static void test_alert_escalation(void **state)
 {
@@ -740,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_device_reset_mid_stream),
 		cmocka_unit_test(test_asked_hello_answered_twice),
 		cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_positions_by_device_time),
 		cmocka_unit_test(test_alert_escalation),
 		cmocka_unit_test(test_alert_delay),
 		cmocka_unit_test(test_reconnect_recorded),
