@@ -8,19 +8,6 @@
 #include "np_err.h"
 #include "np_plot.h"
 
-static bool is_alert(const struct np_night_event *e)
-{
-	return e->ev.kind == NP_EVENT_ALERT_FIRED || e->ev.kind == NP_EVENT_HOST_ALERT;
-}
-
-size_t np_cli_count_alerts(const struct np_night *night)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < night->n_events; i++)
-		n += is_alert(&night->events[i]);
-	return n;
-}
-
 int np_cli_check_plot_path(const struct np_cli_cmd *cmd, const char *path)
 {
 	if (np_plot_device(path))
@@ -48,7 +35,7 @@ int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 		return NP_EXIT_USAGE;
 	}
 	struct np_plot_night p = {0};
-	size_t n_alerts = np_cli_count_alerts(night);
+	size_t n_alerts = rep->n_alerts;
 	struct np_plot_span *spans = malloc((rep->n_episodes + 1) * sizeof *spans);
 	struct np_plot_span *gaps = malloc((night->n_gaps + 1) * sizeof *gaps);
 	double *alerts = malloc((n_alerts + 1) * sizeof *alerts);
@@ -68,9 +55,8 @@ int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 	for (size_t i = 0; i < night->n_gaps; i++)
 		gaps[p.n_gaps++] = (struct np_plot_span){night->gaps[i].start_s, night->gaps[i].end_s,
 							 NP_POS_UNKNOWN};
-	for (size_t i = 0; i < night->n_events; i++)
-		if (is_alert(&night->events[i]))
-			alerts[p.n_alerts++] = night->events[i].t_s;
+	for (size_t i = 0; i < rep->n_alerts; i++)
+		alerts[p.n_alerts++] = rep->alerts[i].t_s;
 	for (size_t k = 0; k < ep->n; k++) {
 		const struct np_epoch *e = &ep->v[k];
 		mt[k] = (e->start_s + e->end_s) / 2;
@@ -89,6 +75,8 @@ int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 		if (rep->breathing[i].status == NP_BREATH_OK)
 			p.breathing_bpm[i] = rep->breathing[i].rate_bpm;
 	}
+	if (rep->span_s < NP_REPORT_SHORT_S)
+		p.breathing_note = "not measured (shorter than 10 min)";
 	p.avoid_mask = rep->avoid_mask;
 	if (rep->n_longest_avoid > 0)
 		p.longest_avoid_s = rep->longest_avoid[0].end_s - rep->longest_avoid[0].start_s;

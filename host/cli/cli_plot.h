@@ -9,9 +9,6 @@
 #include "np_night.h"
 #include "np_report.h"
 
-/* Alerts the night recorded (device ALERT_FIRED and host alerts). */
-size_t np_cli_count_alerts(const struct np_night *night);
-
 /*
  * Write the night page to path (.png, .svg, .pdf). On failure print why and return
  * the exit code (2 for an unknown extension, 1 for a write failure); NP_EXIT_OK on success.

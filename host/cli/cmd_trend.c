@@ -50,7 +50,7 @@ struct night_row {
 	size_t order;   /* position on the command line: ties and unknown dates keep it */
 	double start_utc_s, span_s, lying_s, avoid_s, longest_avoid_s;
 	double time_s[NP_POS_COUNT];
-	size_t changes, alerts;
+	size_t changes, alerts, alerts_device; /* alerts: host and device */
 };
 
 static int cmp_rows(const void *a, const void *b)
@@ -72,7 +72,8 @@ static int load_row(const char *path, const char *cal_path, const struct np_repo
 	if (rc != NP_EXIT_OK)
 		return rc;
 	rc = np_report_build(&night, &ep, rcfg, &rep);
-	row->alerts = np_cli_count_alerts(&night);
+	row->alerts = rep.n_alerts;
+	row->alerts_device = rep.alerts_by[NP_ALERT_FROM_DEVICE];
 	np_epochs_free(&ep);
 	np_night_free(&night);
 	if (rc != NP_OK) {
@@ -143,11 +144,11 @@ static int write_json(const struct night_row *rows, size_t n, unsigned avoid_mas
 			return NP_ERR_NOMEM;
 		cJSON_AddStringToObject(o, "file", r->path);
 		if (r->start_utc_s > 0) {
-			fmt_start(a, sizeof a, r->start_utc_s);
-			cJSON_AddStringToObject(o, "start_local", a);
+			np_fmt_iso8601(r->start_utc_s, a, sizeof a);
+			cJSON_AddStringToObject(o, "start_clock", a);
 			np_json_add_number(o, "start_utc_s", r->start_utc_s, NP_JSON_S);
 		} else {
-			cJSON_AddNullToObject(o, "start_local");
+			cJSON_AddNullToObject(o, "start_clock");
 			cJSON_AddNullToObject(o, "start_utc_s");
 		}
 		np_json_add_number(o, "span_s", r->span_s, NP_JSON_S);
@@ -166,6 +167,8 @@ static int write_json(const struct night_row *rows, size_t n, unsigned avoid_mas
 		}
 		cJSON_AddNumberToObject(o, "position_changes", (double)r->changes);
 		cJSON_AddNumberToObject(o, "alerts", (double)r->alerts);
+		cJSON_AddNumberToObject(o, "alerts_host", (double)(r->alerts - r->alerts_device));
+		cJSON_AddNumberToObject(o, "alerts_device", (double)r->alerts_device);
 		int rc = np_json_line(o, f);
 		if (rc != NP_OK)
 			return rc;

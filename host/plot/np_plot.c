@@ -204,6 +204,10 @@ static double axis_step(double max, const double *steps, size_t n, unsigned max_
 
 static double tick_s(double duration_s)
 {
+	if (duration_s <= 60)
+		return 10;
+	if (duration_s <= 180)
+		return 30;
 	if (duration_s <= 600)
 		return 60;
 	if (duration_s <= 1800)
@@ -215,6 +219,12 @@ static double tick_s(double duration_s)
 	if (duration_s <= 28 * 3600.0)
 		return 7200;
 	return 6 * 3600;
+}
+
+/* Clock labels: seconds shown when the ticks are closer than a minute. */
+static const char *time_format(double duration_s)
+{
+	return tick_s(duration_s) < 60 ? "%H:%M:%S" : "%H:%M";
 }
 
 static void timeline_panel(const struct np_plot_night *p, double x0, double x1)
@@ -267,7 +277,7 @@ static void timeline_panel(const struct np_plot_night *p, double x0, double x1)
 	text_size(1.0);
 
 	plcol0(C_TEXT);
-	pltimefmt("%H:%M");
+	pltimefmt(time_format(p->duration_s));
 	plbox("bcnstd", tick_s(p->duration_s), 4, "bc", 0, 0);
 	text_size(1.1);
 	for (int r = 0; r < NP_POS_COUNT; r++) {
@@ -360,17 +370,25 @@ static void movement_panel(const struct np_plot_night *p, double x0, double x1)
 	free(xs);
 	free(ys);
 	plcol0(C_TEXT);
-	pltimefmt("%H:%M");
+	pltimefmt(time_format(p->duration_s));
 	plbox("bcnstd", tick_s(p->duration_s), 4, "bcnstv", ystep, 1);
 	plmtex("t", 1.0, 0.0, 0.0, "Movement (mg, standard deviation per epoch)");
 	plmtex("b", 3.0, 0.5, 0.5, p->start_utc_s > 0 ? "local time" : "time from the start (h:min)");
 }
 
+/* A span for a label: "27 s" for short recordings, else "7:05" (h:mm). */
+static void span_text(double span_s, double s, char *out, size_t cap)
+{
+	if (span_s < NP_PLOT_SHORT_S)
+		snprintf(out, cap, "%.0f s", s > 0 ? s : 0.0);
+	else
+		np_fmt_hm(s, out, cap);
+}
+
 static void bars_panel(const struct np_plot_night *p)
 {
-	double total = 0;
-	for (int i = 0; i < NP_POS_COUNT; i++)
-		total += p->time_s[i];
+	/* The same denominator as the text report's table: the recording. */
+	double total = p->duration_s;
 	/* 100 % takes 60 % of the width: the labels after the bars stay on the page. */
 	plvpor(0.675, 0.99, 0.45, 0.87);
 	plwind(0, 166, -0.6, NP_POS_COUNT - 0.25);
@@ -387,7 +405,7 @@ static void bars_panel(const struct np_plot_night *p)
 		plcol0(C_POS + (int)pos);
 		if (pct > 0)
 			rect(0, pct, y - 0.32, y + 0.32);
-		np_fmt_hm(p->time_s[pos], hm, sizeof hm);
+		span_text(p->duration_s, p->time_s[pos], hm, sizeof hm);
 		snprintf(buf, sizeof buf, "%.0f%%  %s", pct, hm);
 		plcol0(p->avoid_mask & NP_POS_BIT(pos) ? C_WARN : C_TEXT);
 		plptex(pct + 2, y - 0.12, 1, 0, 0.0, buf);
@@ -395,7 +413,8 @@ static void bars_panel(const struct np_plot_night *p)
 	plcol0(C_TEXT);
 	PLFLT bx[2] = {0, 0}, by[2] = {-0.6, NP_POS_COUNT - 0.25};
 	plline(2, bx, by);
-	plmtex("t", 1.0, 0.0, 0.0, "Share of the night (h:min)");
+	plmtex("t", 1.0, 0.0, 0.0, p->duration_s < NP_PLOT_SHORT_S ? "Share of the recording"
+								 : "Share of the recording (h:min)");
 }
 
 static void summary_panel(const struct np_plot_night *p)
@@ -403,11 +422,13 @@ static void summary_panel(const struct np_plot_night *p)
 	plvpor(0.675, 0.99, 0.06, 0.33);
 	plwind(0, 1, 0, 1);
 	char buf[256], hm[16];
-	double avoid = 0, total = 0;
+	/* As in the text report: time to avoid as a share of the time lying. */
+	double avoid = 0, lying = 0;
 	char names[96];
 	np_avoid_text(p->avoid_mask, ", ", names, sizeof names);
 	for (int i = 0; i < NP_POS_COUNT; i++) {
-		total += p->time_s[i];
+		if (np_position_is_lying((enum np_position)i))
+			lying += p->time_s[i];
 		if (p->avoid_mask & NP_POS_BIT(i))
 			avoid += p->time_s[i];
 	}
@@ -419,9 +440,10 @@ static void summary_panel(const struct np_plot_night *p)
 	y -= 0.12;
 	text_size(1.0);
 	if (p->avoid_mask) {
-		np_fmt_hm(avoid, hm, sizeof hm);
-		int k = snprintf(buf, sizeof buf, "%s h (%.0f%%)", hm,
-				 total > 0 ? 100.0 * avoid / total : 0.0);
+		span_text(p->duration_s, avoid, hm, sizeof hm);
+		int k = snprintf(buf, sizeof buf, "%s%s (%.0f%% of the time lying)", hm,
+				 p->duration_s < NP_PLOT_SHORT_S ? "" : " h",
+				 lying > 0 ? 100.0 * avoid / lying : 0.0);
 		if (p->longest_avoid_s > 0 && k > 0 && (size_t)k < sizeof buf) {
 			np_fmt_hm(p->longest_avoid_s, hm, sizeof hm);
 			k += snprintf(buf + k, sizeof buf - (size_t)k, ", longest %s h", hm);
@@ -473,12 +495,17 @@ static void title(const struct np_plot_night *p)
 		strftime(a, sizeof a, "%a %d %b %Y, %H:%M", &t0);
 		strftime(b, sizeof b, "%H:%M", &t1);
 		char hm[16];
-		np_fmt_hm(p->duration_s, hm, sizeof hm);
-		snprintf(buf, sizeof buf, "Night of %s to %s  (%s h)", a, b, hm);
+		bool short_ = p->duration_s < NP_PLOT_SHORT_S;
+		if (short_)
+			strftime(b, sizeof b, "%H:%M:%S", &t1);
+		span_text(p->duration_s, p->duration_s, hm, sizeof hm);
+		snprintf(buf, sizeof buf, "%s of %s to %s  (%s%s)", short_ ? "Recording" : "Night", a, b,
+			 hm, short_ ? "" : " h");
 	} else {
 		char hm[16];
-		np_fmt_hm(p->duration_s, hm, sizeof hm);
-		snprintf(buf, sizeof buf, "Night of unknown date  (%s h, times from the start)", hm);
+		span_text(p->duration_s, p->duration_s, hm, sizeof hm);
+		snprintf(buf, sizeof buf, "Recording of unknown date  (%s%s, times from the start)", hm,
+			 p->duration_s < NP_PLOT_SHORT_S ? "" : " h");
 	}
 	plcol0(C_TEXT);
 	text_size(1.6);

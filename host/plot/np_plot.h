@@ -46,6 +46,9 @@ struct np_plot_night {
 	const struct np_tmp_watch *watch;   /* told the temporary file's name; may be NULL */
 };
 
+/* Shorter recordings are labelled in seconds (as the text report's NP_REPORT_SHORT_S). */
+#define NP_PLOT_SHORT_S 600.0
+
 /* Width and height in pixels for PNG; SVG and PDF get the same proportions. */
 #define NP_PLOT_WIDTH 1200
 #define NP_PLOT_HEIGHT 800

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,11 @@ int np_epochs_compute(const struct np_night *night, const struct np_analysis_cfg
 	if (rc != NP_OK)
 		return rc;
 	out->autocal = pipe[0].ac;
+	if (cfg->cal) {
+		snprintf(out->cal_source, sizeof out->cal_source, "%s", cfg->cal->source);
+		out->autocal_from_cal = !out->autocal.applied ? false
+				       : memcmp(&out->autocal, &cfg->cal->autocal, sizeof out->autocal) == 0;
+	}
 
 	out->v = calloc(out->n ? out->n : 1, sizeof *out->v);
 	struct acc *acc = calloc(out->n ? out->n : 1, sizeof *acc);

@@ -64,6 +64,8 @@ struct np_epochs {
 	bool has_labels;          /* the recording has LABEL or LABEL_LYING annotations */
 	bool calibrated;          /* a calibration file gave the mounting */
 	struct np_autocal autocal; /* what was applied to the chest sensor */
+	bool autocal_from_cal;     /* ... the calibration recording's fit, not this night's */
+	char cal_source[128];      /* the calibration file's recording ("" without one) */
 	double rate_hz;           /* chest sample rate used for valid_fraction */
 };
 

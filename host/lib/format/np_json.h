@@ -23,6 +23,7 @@ enum {
 	NP_JSON_FRAC = 3,  /* fractions of 1, quality scores: 0.1 % */
 	NP_JSON_DB = 1,    /* signal-to-noise ratios in dB */
 	NP_JSON_RATE = 2,  /* per hour, per minute */
+	NP_JSON_PCT = 1,   /* percentages */
 };
 double np_json_round(double v, int decimals);
 /* cJSON_AddNumberToObject(o, name, np_json_round(v, decimals)). */

@@ -14,10 +14,12 @@ int np_breathing_write_text(const struct np_breathing_est est[NP_POS_COUNT],
 	static const enum np_position order[] = {NP_POS_SUPINE, NP_POS_LEFT, NP_POS_RIGHT,
 						 NP_POS_PRONE};
 	fputs("\nBreathing rate while lying still (chest motion, 0.1-0.7 Hz):\n", f);
+	size_t lines = 0;
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
 		const struct np_breathing_est *e = &est[order[i]];
 		if (!(time_s[order[i]] > 0))
 			continue;
+		lines++;
 		fprintf(f, "  %-8s ", np_position_name(order[i]));
 		if (e->status == NP_BREATH_OK && e->episodes > 1)
 			fprintf(f, "%4.1f breaths/min  (%.1f to %.1f over %u episodes, %.0f min still)\n",
@@ -30,6 +32,8 @@ int np_breathing_write_text(const struct np_breathing_est est[NP_POS_COUNT],
 			fprintf(f, "%s (%.0f min still)\n", np_breathing_status_text(e->status),
 				e->still_s / 60.0);
 	}
+	if (lines == 0)
+		fputs("  not measured: no time lying\n", f);
 	return ferror(f) ? NP_ERR_IO : NP_OK;
 }
 

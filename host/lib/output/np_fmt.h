@@ -2,6 +2,7 @@
 #ifndef NIGHTPOSE_HOST_OUTPUT_NP_FMT_H
 #define NIGHTPOSE_HOST_OUTPUT_NP_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Hours kept by the formatters, so that 16 bytes always hold their text. */
@@ -14,5 +15,16 @@
  */
 void np_fmt_hm(double s, char *out, size_t cap);
 void np_fmt_hms(double s, char *out, size_t cap);
+
+/*
+ * Unix time as ISO 8601 local time with its UTC offset, "2026-01-06T23:41:05+01:00"
+ * (the zone from TZ): the clock format of every JSON output. 32 bytes hold it.
+ * Returns false (out "") for an unknown time (utc_s <= 0) or one the C library
+ * cannot convert.
+ */
+bool np_fmt_iso8601(double utc_s, char *out, size_t cap);
+
+/* A duration for a sentence: "27 s" under two minutes, else "12.5 min". */
+void np_fmt_duration(double s, char *out, size_t cap);
 
 #endif

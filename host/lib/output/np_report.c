@@ -8,6 +8,7 @@
 #include "np_err.h"
 #include "np_fmt.h"
 #include "np_json.h"
+#include "np_array.h"
 #include "np_breathing_out.h"
 #include "np_report.h"
 
@@ -119,6 +120,30 @@ static int add_breathing(struct np_report *r, const struct np_night *night)
 					    &r->breathing_windows, &r->n_breathing_windows);
 }
 
+/* The night's alerts, host and device, in time order (the events are). */
+static int add_alerts(struct np_report *r, const struct np_night *night)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < night->n_events; i++) {
+		const struct np_night_event *e = &night->events[i];
+		enum np_alert_source src;
+		if (e->origin == NP_ORIGIN_HOST && e->ev.kind == NP_EVENT_HOST_ALERT)
+			src = NP_ALERT_FROM_HOST;
+		else if (e->origin == NP_ORIGIN_DEVICE && e->ev.kind == NP_EVENT_ALERT_FIRED)
+			src = NP_ALERT_FROM_DEVICE;
+		else
+			continue;
+		if (np_array_reserve((void **)&r->alerts, &cap, r->n_alerts + 1, sizeof *r->alerts) != NP_OK)
+			return NP_ERR_NOMEM;
+		r->alerts[r->n_alerts++] = (struct np_report_alert){
+			.t_s = e->t_s, .position = (enum np_position)e->ev.position, .level = e->ev.level,
+			.source = src,
+		};
+		r->alerts_by[src]++;
+	}
+	return NP_OK;
+}
+
 int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 		    const struct np_report_cfg *cfg, struct np_report *r)
 {
@@ -140,7 +165,12 @@ int np_report_build(const struct np_night *night, const struct np_epochs *ep,
 	r->corrupt_records = (unsigned long long)night->stats.corrupt_records;
 	r->clock_jumps = night->clock_jumps;
 
-	int rc = np_episodes_build(ep, &cfg->posture, &r->episodes, &r->n_episodes);
+	snprintf(r->cal_source, sizeof r->cal_source, "%s", ep->cal_source);
+	r->autocal_from_cal = ep->autocal_from_cal;
+	int rc = add_alerts(r, night);
+	if (rc != NP_OK)
+		return rc;
+	rc = np_episodes_build(ep, &cfg->posture, &r->episodes, &r->n_episodes);
 	if (rc != NP_OK)
 		return rc;
 	add_episodes(r, cfg->avoid_mask);
@@ -151,6 +181,9 @@ void np_report_free(struct np_report *r)
 {
 	if (!r)
 		return;
+	free(r->alerts);
+	r->alerts = NULL;
+	r->n_alerts = 0;
 	free(r->episodes);
 	r->episodes = NULL;
 	free(r->episode_breathing);
@@ -161,13 +194,20 @@ void np_report_free(struct np_report *r)
 	r->n_episodes = 0;
 }
 
-/* "23:41 CET" local clock time of a recording offset, or "+1:02:03" without a start time. */
+static bool is_short(const struct np_report *r)
+{
+	return r->span_s < NP_REPORT_SHORT_S;
+}
+
+/* "2026-01-06 23:41 CET" (with seconds for a short recording) local clock time of a
+ * recording offset, or "+1:02:03" without a start time. */
 static void clock_text(const struct np_report *r, double t_s, char *out, size_t cap)
 {
 	if (r->start_utc_s > 0) {
 		time_t t = (time_t)floor(r->start_utc_s + t_s);
 		struct tm tm;
-		if (localtime_r(&t, &tm) && strftime(out, cap, "%Y-%m-%d %H:%M %Z", &tm) > 0)
+		const char *fmt = is_short(r) ? "%Y-%m-%d %H:%M:%S %Z" : "%Y-%m-%d %H:%M %Z";
+		if (localtime_r(&t, &tm) && strftime(out, cap, fmt, &tm) > 0)
 			return;
 	}
 	out[0] = '+';
@@ -206,93 +246,196 @@ static void write_advice(const struct np_report *r, FILE *f)
 	      f);
 }
 
-int np_report_write_text(const struct np_report *r, FILE *f)
-{
-	char a[48], b[48], names[96], ac[160];
-	static const enum np_position order[] = { NP_POS_SUPINE, NP_POS_PRONE, NP_POS_LEFT,
-						  NP_POS_RIGHT, NP_POS_UPRIGHT, NP_POS_UNKNOWN };
+static const enum np_position report_order[] = { NP_POS_SUPINE, NP_POS_PRONE, NP_POS_LEFT,
+						 NP_POS_RIGHT, NP_POS_UPRIGHT, NP_POS_UNKNOWN };
 
+static void write_header(const struct np_report *r, FILE *f)
+{
+	char a[48], b[48], d[32], ac[160];
 	clock_text(r, 0, a, sizeof a);
 	clock_text(r, r->span_s, b, sizeof b);
-	fprintf(f, "Night of %s%s to %s: %.0f min recorded (epochs of %g s)\n",
-		r->start_utc_s > 0 ? "" : "unknown date, times from the start: ", a, b, r->span_s / 60.0,
-		r->epoch_s);
+	np_fmt_duration(r->span_s, d, sizeof d);
+	fprintf(f, "%s %s%s to %s: %s recorded (epochs of %g s)\n",
+		is_short(r) ? "Recording of" : "Night of",
+		r->start_utc_s > 0 ? "" : "unknown date, times from the start: ", a, b, d, r->epoch_s);
+	if (is_short(r))
+		fprintf(f, "  Shorter than %.0f min: positions only, no breathing rate.\n",
+			NP_REPORT_SHORT_S / 60.0);
 	fprintf(f, "Mounting: %s\n", r->calibrated ? "from the calibration file"
 						: "default (no calibration file: sensor x to the head, "
 						  "y to the left, z out of the chest)");
 	np_autocal_describe(&r->autocal, ac, sizeof ac);
-	fprintf(f, "Sensor autocalibration: %s\n", ac);
-	fprintf(f, "\nTime lying: %.0f min (%.0f%% of the recording)\n", r->lying_s / 60.0,
-		pct(r->lying_s, r->span_s));
-	fputs("Time per position:\n", f);
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-		fprintf(f, "  %-8s %7.1f min  %5.1f%%\n", np_position_name(order[i]),
-			r->time_s[order[i]] / 60.0, pct(r->time_s[order[i]], r->span_s));
+	if (r->autocal_from_cal)
+		fprintf(f, "Sensor autocalibration: that of the calibration recording %s (this night's "
+			   "still periods could not make one): %s\n", r->cal_source, ac);
+	else
+		fprintf(f, "Sensor autocalibration (this night): %s\n", ac);
+}
+
+static void write_positions(const struct np_report *r, FILE *f)
+{
+	char d[32], names[96];
+	np_fmt_duration(r->lying_s, d, sizeof d);
+	fprintf(f, "\nTime lying: %s (%.0f%% of the recording)\n", d, pct(r->lying_s, r->span_s));
+	fputs("Time per position (share of the recording):\n", f);
+	for (size_t i = 0; i < sizeof report_order / sizeof report_order[0]; i++) {
+		double t = r->time_s[report_order[i]];
+		if (is_short(r))
+			fprintf(f, "  %-8s %7.0f s    %5.1f%%\n", np_position_name(report_order[i]), t,
+				pct(t, r->span_s));
+		else
+			fprintf(f, "  %-8s %7.1f min  %5.1f%%\n", np_position_name(report_order[i]),
+				t / 60.0, pct(t, r->span_s));
+	}
 	np_avoid_text(r->avoid_mask, ", ", names, sizeof names);
+	np_fmt_duration(r->avoid_s, d, sizeof d);
 	/* Two measures that can differ by a minute: say which is which rather than hide one. */
-	fprintf(f, "\nPositions to avoid (%s): %.1f min counted in %g-s epochs (%.1f%% of the time lying)\n",
-		names, r->avoid_s / 60.0, r->epoch_s, pct(r->avoid_s, r->lying_s));
-	fprintf(f, "  %zu episode%s, %.1f min after smoothing (a turn shorter than %g s does not count)%s\n",
-		r->avoid_episodes, r->avoid_episodes == 1 ? "" : "s", r->avoid_episode_s / 60.0,
-		r->min_dwell_s, r->n_longest_avoid > 1 ? "; the longest:" : r->n_longest_avoid ? ":" : "");
+	fprintf(f, "\nPositions to avoid (%s): %s counted in %g-s epochs (%.1f%% of the time lying)\n",
+		names, d, r->epoch_s, pct(r->avoid_s, r->lying_s));
+	np_fmt_duration(r->avoid_episode_s, d, sizeof d);
+	fprintf(f, "  %zu episode%s, %s after smoothing (a turn shorter than %g s does not count)%s\n",
+		r->avoid_episodes, r->avoid_episodes == 1 ? "" : "s", d, r->min_dwell_s,
+		r->n_longest_avoid > 1 ? "; the longest:" : r->n_longest_avoid ? ":" : "");
 	for (size_t i = 0; i < r->n_longest_avoid; i++) {
 		const struct np_episode *e = &r->longest_avoid[i];
+		char a[48];
 		clock_text(r, e->start_s, a, sizeof a);
-		fprintf(f, "  %s %.1f min from %s\n", np_position_name(e->position),
-			(e->end_s - e->start_s) / 60.0, a);
+		np_fmt_duration(e->end_s - e->start_s, d, sizeof d);
+		fprintf(f, "  %s %s from %s\n", np_position_name(e->position), d, a);
 	}
+}
+
+static const char *source_name(enum np_alert_source s)
+{
+	return s == NP_ALERT_FROM_DEVICE ? "device" : "host";
+}
+
+static void write_alerts(const struct np_report *r, FILE *f)
+{
+	if (r->n_alerts == 0) {
+		fputs("Alerts: none logged\n", f);
+		return;
+	}
+	fprintf(f, "Alerts: %zu (%zu by this computer, %zu by the device itself)%s\n", r->n_alerts,
+		r->alerts_by[NP_ALERT_FROM_HOST], r->alerts_by[NP_ALERT_FROM_DEVICE],
+		r->n_alerts > NP_REPORT_ALERTS_LISTED ? "; the first:" : ":");
+	for (size_t i = 0; i < r->n_alerts && i < NP_REPORT_ALERTS_LISTED; i++) {
+		const struct np_report_alert *a = &r->alerts[i];
+		char t[48];
+		clock_text(r, a->t_s, t, sizeof t);
+		fprintf(f, "  %s  %s, level %u (%s)\n", t, np_position_name(a->position), a->level,
+			source_name(a->source));
+	}
+}
+
+static void write_episodes_and_quality(const struct np_report *r, FILE *f)
+{
+	char a[48], d[32];
 	if (r->has_longest) {
 		clock_text(r, r->longest.start_s, a, sizeof a);
-		fprintf(f, "Longest episode (smoothed): %s, %.1f min from %s\n", np_position_name(r->longest.position),
-			(r->longest.end_s - r->longest.start_s) / 60.0, a);
+		np_fmt_duration(r->longest.end_s - r->longest.start_s, d, sizeof d);
+		fprintf(f, "Longest episode (smoothed): %s, %s from %s\n",
+			np_position_name(r->longest.position), d, a);
 	}
 	fprintf(f, "Position changes: %zu (%.1f per hour lying)\n", r->changes, r->changes_per_hour);
 	fprintf(f, "Movement while lying: %.1f mg on average, restless in %.0f%% of the epochs\n",
 		r->movement_mg, 100.0 * r->restless_fraction);
+	write_alerts(r, f);
+	np_fmt_duration(r->unknown_s, d, sizeof d);
 	fprintf(f, "Data quality: %zu gap%s (%.0f s), %u lost frames, %llu corrupted records, "
-		   "%.1f min unknown\n",
-		r->n_gaps, r->n_gaps == 1 ? "" : "s", r->gap_s, r->lost_frames, r->corrupt_records,
-		r->unknown_s / 60.0);
+		   "%s unknown\n",
+		r->n_gaps, r->n_gaps == 1 ? "" : "s", r->gap_s, r->lost_frames, r->corrupt_records, d);
 	if (r->clock_jumps)
 		fprintf(f, "  The device clock jumped %u time%s: the data after %s placed by the "
 			   "host's receive times, to about a second.\n",
 			r->clock_jumps, r->clock_jumps == 1 ? "" : "s",
 			r->clock_jumps == 1 ? "it is" : "each jump is");
-	np_breathing_write_text(r->breathing, r->time_s, f);
-	if (r->has_labels) {
-		fprintf(f, "\nAgreement with the recording's labels: %.1f%% of %u labelled epochs\n",
-			pct(r->agreed, r->labelled), r->labelled);
-		fputs("  truth \\ found  supine  prone   left  right upright unknown  agree\n", f);
-		for (unsigned t = 0; t <= NP_POS_COUNT; t++) {
-			unsigned row = 0, ok = 0;
-			if (t == NP_POS_UNKNOWN)
-				continue;
-			for (unsigned p = 0; p < NP_POS_COUNT; p++) {
-				row += r->confusion[t][p];
-				ok += t == NP_POS_COUNT ? (np_position_is_lying((enum np_position)p) ? r->confusion[t][p] : 0)
-							: (p == t ? r->confusion[t][p] : 0);
-			}
-			if (!row)
-				continue;
-			fprintf(f, "  %-13s", t == NP_POS_COUNT ? "lying" : np_position_name((enum np_position)t));
-			for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-				fprintf(f, " %6u", r->confusion[t][order[i]]);
-			fprintf(f, " %5.1f%%\n", pct(ok, row));
+}
+
+static void write_labels(const struct np_report *r, FILE *f)
+{
+	fprintf(f, "\nAgreement with the recording's labels: %.1f%% of %u labelled epochs\n",
+		pct(r->agreed, r->labelled), r->labelled);
+	fputs("  truth \\ found  supine  prone   left  right upright unknown  agree\n", f);
+	for (unsigned t = 0; t <= NP_POS_COUNT; t++) {
+		unsigned row = 0, ok = 0;
+		if (t == NP_POS_UNKNOWN)
+			continue;
+		for (unsigned p = 0; p < NP_POS_COUNT; p++) {
+			row += r->confusion[t][p];
+			ok += t == NP_POS_COUNT ? (np_position_is_lying((enum np_position)p) ? r->confusion[t][p] : 0)
+						: (p == t ? r->confusion[t][p] : 0);
 		}
+		if (!row)
+			continue;
+		fprintf(f, "  %-13s", t == NP_POS_COUNT ? "lying" : np_position_name((enum np_position)t));
+		for (size_t i = 0; i < sizeof report_order / sizeof report_order[0]; i++)
+			fprintf(f, " %6u", r->confusion[t][report_order[i]]);
+		fprintf(f, " %5.1f%%\n", pct(ok, row));
 	}
+}
+
+int np_report_write_text(const struct np_report *r, FILE *f)
+{
+	write_header(r, f);
+	write_positions(r, f);
+	write_episodes_and_quality(r, f);
+	if (!is_short(r))
+		np_breathing_write_text(r->breathing, r->time_s, f);
+	if (r->has_labels)
+		write_labels(r, f);
 	write_advice(r, f);
 	return ferror(f) ? NP_ERR_IO : NP_OK;
 }
 
+/* ISO 8601 local time of an offset from the start, or null when the date is unknown. */
+static void add_clock(cJSON *o, const char *name, const struct np_report *r, double t_s)
+{
+	char clk[40];
+	if (np_fmt_iso8601(r->start_utc_s + t_s, clk, sizeof clk) && r->start_utc_s > 0)
+		cJSON_AddStringToObject(o, name, clk);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static cJSON *alerts_json(const struct np_report *r)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; a && i < r->n_alerts; i++) {
+		const struct np_report_alert *x = &r->alerts[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o)
+			break;
+		np_json_add_number(o, "t_s", x->t_s, NP_JSON_S);
+		add_clock(o, "clock", r, x->t_s);
+		cJSON_AddStringToObject(o, "position", np_position_name(x->position));
+		cJSON_AddNumberToObject(o, "level", x->level);
+		cJSON_AddStringToObject(o, "source", source_name(x->source));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* Every percentage of the report with its denominator in its name. */
+static cJSON *shares_json(const struct np_report *r)
+{
+	cJSON *s = cJSON_CreateObject();
+	cJSON *tp = cJSON_AddObjectToObject(s, "position_pct_of_recording");
+	for (unsigned p = 0; p < NP_POS_COUNT; p++)
+		np_json_add_number(tp, np_position_name((enum np_position)p), pct(r->time_s[p], r->span_s),
+				   NP_JSON_PCT);
+	np_json_add_number(s, "lying_pct_of_recording", pct(r->lying_s, r->span_s), NP_JSON_PCT);
+	np_json_add_number(s, "avoid_pct_of_lying", pct(r->avoid_s, r->lying_s), NP_JSON_PCT);
+	return s;
+}
+
 static cJSON *episode_json(const struct np_report *r, const struct np_episode *e)
 {
-	char clk[48];
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "position", np_position_name(e->position));
 	np_json_add_number(o, "start_s", e->start_s, NP_JSON_S);
 	np_json_add_number(o, "end_s", e->end_s, NP_JSON_S);
-	clock_text(r, e->start_s, clk, sizeof clk);
-	cJSON_AddStringToObject(o, "start_clock", clk);
+	add_clock(o, "start_clock", r, e->start_s);
 	return o;
 }
 
@@ -301,9 +444,8 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
 		return NP_ERR_NOMEM;
-	char clk[48];
-	clock_text(r, 0, clk, sizeof clk);
-	cJSON_AddStringToObject(o, "start_clock", clk);
+	add_clock(o, "start_clock", r, 0);
+	add_clock(o, "end_clock", r, r->span_s);
 	if (r->start_utc_s > 0)
 		np_json_add_number(o, "start_utc_s", r->start_utc_s, NP_JSON_S);
 	else
@@ -312,6 +454,10 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	np_json_add_number(o, "epoch_s", r->epoch_s, NP_JSON_S);
 	cJSON_AddStringToObject(o, "mounting", r->calibrated ? "calibration" : "default");
 	cJSON_AddItemToObject(o, "autocalibration", np_calfile_autocal_json(&r->autocal));
+	if (r->autocal_from_cal)
+		cJSON_AddStringToObject(o, "autocalibration_from", r->cal_source);
+	else
+		cJSON_AddStringToObject(o, "autocalibration_from", "this night");
 	np_json_add_number(o, "lying_s", r->lying_s, NP_JSON_S);
 	cJSON *tp = cJSON_AddObjectToObject(o, "time_s");
 	for (unsigned p = 0; p < NP_POS_COUNT; p++)
@@ -327,6 +473,8 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 		cJSON_AddItemToArray(lg, episode_json(r, &r->longest_avoid[i]));
 	if (r->has_longest)
 		cJSON_AddItemToObject(o, "longest_episode", episode_json(r, &r->longest));
+	cJSON_AddItemToObject(o, "shares", shares_json(r));
+	cJSON_AddItemToObject(o, "alerts", alerts_json(r));
 	cJSON_AddNumberToObject(o, "position_changes", (double)r->changes);
 	np_json_add_number(o, "changes_per_hour", r->changes_per_hour, NP_JSON_RATE);
 	cJSON *mv = cJSON_AddObjectToObject(o, "movement");

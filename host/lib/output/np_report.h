@@ -14,12 +14,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "np_breathing.h"
 #include "np_episodes.h"
 #include "np_epochs.h"
 #include "np_night.h"
+#include "np_rec_alerts.h"
 
 #define NP_REPORT_LONGEST 3
 
@@ -30,6 +32,20 @@ struct np_report_cfg {
 
 /* Avoid prone; default posture thresholds (np_posture_cfg_default()). */
 void np_report_cfg_default(struct np_report_cfg *cfg);
+
+/* An alert of the night: decided by the host (record's engine) or by the device itself. */
+struct np_report_alert {
+	double t_s;                  /* from the first sample */
+	enum np_position position;
+	uint8_t level;               /* 1..3 */
+	enum np_alert_source source; /* np_rec_alerts.h */
+};
+
+/* Alerts listed one by one in the text report; the JSON has them all. */
+#define NP_REPORT_ALERTS_LISTED 10
+
+/* A recording shorter than this gets a short report: positions only, in seconds. */
+#define NP_REPORT_SHORT_S 600.0
 
 struct np_report {
 	double start_utc_s;       /* 0 when unknown */
@@ -58,6 +74,11 @@ struct np_report {
 	double unknown_s;
 	bool calibrated;          /* a calibration file gave the mounting */
 	struct np_autocal autocal;
+	struct np_report_alert *alerts; /* owned, in time order */
+	size_t n_alerts;
+	size_t alerts_by[2];         /* per enum np_alert_source */
+	char cal_source[128];        /* the calibration file's recording ("" without one) */
+	bool autocal_from_cal;       /* autocal is that recording's fit, not this night's */
 	struct np_episode *episodes; /* owned */
 	size_t n_episodes;
 	struct np_breathing_est breathing[NP_POS_COUNT]; /* per lying position (np_breathing.h) */

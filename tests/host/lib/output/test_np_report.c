@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -178,7 +179,7 @@ static void autocalibration_error_in_mg(void **state)
 	r.autocal.err_before_mg = r.autocal.err_after_mg = 12.5f;
 	r.autocal.n_points = 30;
 	char *text = render(&r, false);
-	assert_non_null(strstr(text, "Sensor autocalibration: not applied: still periods do not cover "
+	assert_non_null(strstr(text, "Sensor autocalibration (this night): not applied: still periods do not cover "
 				     "enough orientations, error 12.5 mg (30 still periods)\n"));
 	free(text);
 	char *js = render(&r, true);
@@ -195,8 +196,102 @@ static void autocalibration_error_in_mg(void **state)
 	r.autocal.applied = true;
 	r.autocal.err_after_mg = 1.3f;
 	text = render(&r, false);
-	assert_non_null(strstr(text, "Sensor autocalibration: applied, error 12.5 mg -> 1.3 mg "
+	assert_non_null(strstr(text, "Sensor autocalibration (this night): applied, error 12.5 mg -> 1.3 mg "
 				     "(30 still periods)\n"));
+	free(text);
+
+	/* Figures of the calibration recording are not presented as this night's. */
+	r.autocal_from_cal = true;
+	snprintf(r.cal_source, sizeof r.cal_source, "monday.npr");
+	text = render(&r, false);
+	assert_non_null(strstr(text, "Sensor autocalibration: that of the calibration recording "
+				     "monday.npr (this night's still periods could not make one): applied"));
+	free(text);
+	js = render(&r, true);
+	o = cJSON_Parse(js);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(o, "autocalibration_from")),
+			    "monday.npr");
+	cJSON_Delete(o);
+	free(js);
+	np_report_free(&r);
+}
+
+/* Alerts of both sides are in the report: counted per source in the text, one by one
+ * with time, position, level and source in the JSON; a cleared alert is no alert. */
+static void alerts_from_host_and_device(void **state)
+{
+	(void)state;
+	struct np_night n;
+	struct np_analysis_cfg cfg;
+	struct np_report_cfg rc;
+	struct np_epochs ep;
+	struct np_report r;
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	night(&n);
+	static const struct np_night_event ev[] = {
+		{ .t_s = 1300, .origin = NP_ORIGIN_HOST,
+		  .ev = { .kind = NP_EVENT_HOST_ALERT, .position = NP_POS_PRONE, .level = 1 } },
+		{ .t_s = 1301, .origin = NP_ORIGIN_DEVICE,
+		  .ev = { .kind = NP_EVENT_ALERT_FIRED, .position = NP_POS_PRONE, .level = 1 } },
+		{ .t_s = 1320, .origin = NP_ORIGIN_HOST,
+		  .ev = { .kind = NP_EVENT_HOST_ALERT, .position = NP_POS_PRONE, .level = 2 } },
+		{ .t_s = 1400, .origin = NP_ORIGIN_DEVICE,
+		  .ev = { .kind = NP_EVENT_ALERT_CLEARED, .position = NP_POS_RIGHT } },
+	};
+	n.events = malloc(sizeof ev);
+	assert_non_null(n.events);
+	memcpy(n.events, ev, sizeof ev);
+	n.n_events = sizeof ev / sizeof ev[0];
+	np_analysis_cfg_default(&cfg);
+	assert_int_equal(np_epochs_compute(&n, &cfg, &ep), NP_OK);
+	np_report_cfg_default(&rc);
+	assert_int_equal(np_report_build(&n, &ep, &rc, &r), NP_OK);
+	np_epochs_free(&ep);
+	np_night_free(&n);
+
+	char *text = render(&r, false);
+	assert_non_null(strstr(text, "Alerts: 3 (2 by this computer, 1 by the device itself):\n"));
+	assert_non_null(strstr(text, "prone, level 2 (host)\n"));
+	assert_non_null(strstr(text, "prone, level 1 (device)\n"));
+	free(text);
+	char *js = render(&r, true);
+	cJSON *o = cJSON_Parse(js);
+	cJSON *a = cJSON_GetObjectItem(o, "alerts");
+	assert_int_equal(cJSON_GetArraySize(a), 3);
+	cJSON *d = cJSON_GetArrayItem(a, 1);
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(d, "source")), "device");
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(d, "position")), "prone");
+	assert_float_equal(cJSON_GetObjectItem(d, "t_s")->valuedouble, 1301, 1e-9);
+	assert_float_equal(cJSON_GetObjectItem(d, "level")->valuedouble, 1, 1e-9);
+	/* 1700000000 + 1301 s, in UTC (the test's TZ): ISO 8601 with its offset. */
+	assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(d, "clock")),
+			    "2023-11-14T22:35:01+00:00");
+	cJSON_Delete(o);
+	free(js);
+	np_report_free(&r);
+}
+
+/* The text, the JSON and the picture use the same denominators, and the JSON names them. */
+static void shares_name_their_denominator(void **state)
+{
+	(void)state;
+	struct np_report r;
+	build(&r, 0, 30);
+	char *js = render(&r, true);
+	cJSON *o = cJSON_Parse(js);
+	cJSON *sh = cJSON_GetObjectItem(o, "shares");
+	double avoid = cJSON_GetObjectItem(sh, "avoid_pct_of_lying")->valuedouble;
+	double lying = cJSON_GetObjectItem(sh, "lying_pct_of_recording")->valuedouble;
+	assert_true(fabs(avoid - round(1000.0 * r.avoid_s / r.lying_s) / 10.0) < 1e-9);
+	assert_true(fabs(lying - round(1000.0 * r.lying_s / r.span_s) / 10.0) < 1e-9);
+	cJSON_Delete(o);
+	free(js);
+	char *text = render(&r, false);
+	char want[128];
+	snprintf(want, sizeof want, "(%.1f%% of the time lying)", 100.0 * r.avoid_s / r.lying_s);
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "Time per position (share of the recording):"));
 	free(text);
 	np_report_free(&r);
 }
@@ -284,6 +379,8 @@ int main(void)
 		cmocka_unit_test(avoid_list),
 		cmocka_unit_test(text_and_json),
 		cmocka_unit_test(autocalibration_error_in_mg),
+		cmocka_unit_test(alerts_from_host_and_device),
+		cmocka_unit_test(shares_name_their_denominator),
 		cmocka_unit_test(duration_text),
 		cmocka_unit_test(sums_match_the_span),
 		cmocka_unit_test(one_sample_counts_no_time),
