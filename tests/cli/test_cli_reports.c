@@ -582,6 +582,26 @@ static void one_sample_report_and_plot(void **state)
 	assert_int_equal(access(png, F_OK), -1);
 }
 
+/* A 27-second recording gets a short, correct report: seconds, not "0 min", no empty
+ * breathing section, and a picture with time labels. */
+static void short_recording_report(void **state)
+{
+	struct ctx *c = *state;
+	char npr[4096], png[4096];
+	fx_path(npr, sizeof npr, c->cli.dir, "short.npr");
+	fx_path(png, sizeof png, c->cli.dir, "short.png");
+	RUN(c, "simulate", "-o", npr, "--hours", "0.0075", "--seed", "3");
+	assert_int_equal(c->cli.r.status, 0);
+	RUN(c, "report", npr, "--plot", png);
+	assert_int_equal(c->cli.r.status, 0);
+	assert_non_null(strstr(c->cli.r.out, "Recording of "));
+	assert_non_null(strstr(c->cli.r.out, ": 27 s recorded"));
+	assert_non_null(strstr(c->cli.r.out, "positions only, no breathing rate"));
+	assert_null(strstr(c->cli.r.out, "Breathing rate while lying still"));
+	assert_null(strstr(c->cli.r.out, " 0.0 min"));
+	assert_int_equal(access(png, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +616,7 @@ int main(void)
 		cmocka_unit_test(trend_sorted_text_json_plot),
 		cmocka_unit_test(unknown_date_is_not_1970),
 		cmocka_unit_test(one_sample_report_and_plot),
+		cmocka_unit_test(short_recording_report),
 	};
 	return cmocka_run_group_tests(tests, setup, cli_ctx_teardown);
 }
