@@ -47,6 +47,10 @@ int np_cli_usage_error(const struct np_cli_cmd *cmd, const char *fmt, ...)
 int np_cli_check_output(const struct np_cli_cmd *cmd, const char *option, const char *out,
 			const char *const *inputs, size_t n);
 
+/* Make the missing directories of path (not path itself), as mkdir -p. NP_OK, or
+ * NP_ERR_IO with errno set. */
+int np_cli_make_parent_dirs(const char *path);
+
 /*
  * Checks the -o of a command that writes a recording (.npr): a file name, not
  * "-" (a recording does not go to standard output) and not a directory. Prints

@@ -222,6 +222,25 @@ int np_cli_check_output(const struct np_cli_cmd *cmd, const char *option, const 
 	return NP_EXIT_OK;
 }
 
+int np_cli_make_parent_dirs(const char *path)
+{
+	char dir[4096];
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
+		errno = ENAMETOOLONG;
+		return NP_ERR_IO;
+	}
+	/* Each '/' after the first character ends a directory that must exist. */
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+			return NP_ERR_IO;
+		*p = '/';
+	}
+	return NP_OK;
+}
+
 int np_cli_check_recording_output(const struct np_cli_cmd *cmd, const char *out)
 {
 	struct stat st;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_config.h"
@@ -17,8 +18,8 @@
 #include "np_transport_serial.h"
 
 static const char usage[] =
-	"usage: nightpose record [--port PATH|auto] -o NIGHT.npr [--duration S] [--rate HZ]\n"
-	"                        [--live] [--avoid LIST] [--alert vibrate|bell|none]\n"
+	"usage: nightpose record [--port PATH|auto] -o NIGHT.npr [--force] [--duration S]\n"
+	"                        [--rate HZ] [--live] [--avoid LIST] [--alert vibrate|bell|none]\n"
 	"                        [--alert-after S] [--alert-delay S] [--calibration CAL.json]\n"
 	"\n"
 	"Records the device into NIGHT.npr as its frames arrive. The file is usable at\n"
@@ -31,13 +32,18 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  --port PATH|auto   serial port (default auto: the one nightpose device)\n"
-	"  -o, --output FILE  the recording to write (replaced if it exists)\n"
+	"  -o, --output FILE  the recording to write; strftime() patterns name each night\n"
+	"                     (-o 'nights/%Y-%m-%d.npr'), missing directories are made\n"
+	"  --force            replace FILE if it exists (without it, an existing\n"
+	"                     recording is never replaced)\n"
 	"  --duration S       stop after S seconds (default: until Ctrl-C)\n"
 	"  --rate HZ          ask the device for 10, 25, 50 or 100 samples/s\n"
 	"  --live             also show the time spent in each position so far\n"
 	"  --avoid LIST       positions to avoid, e.g. prone,supine (default prone)\n"
-	"  --alert MODE       vibrate (the device), bell (this terminal) or none;\n"
-	"                     default vibrate when --alert-after is given\n"
+	"  --alert MODE       vibrate (the device vibrates by itself, under these rules),\n"
+	"                     bell (this terminal; the device stays quiet) or none (alerts\n"
+	"                     are decided and logged, nobody is told); default vibrate\n"
+	"                     when --alert-after is given\n"
 	"  --alert-after S    alert after S seconds in a position to avoid, then again\n"
 	"                     20 s later and every 10 s, stronger each time, until the\n"
 	"                     position changes (default 60 when --alert is given)\n"
@@ -198,13 +204,14 @@ static void summary(const char *path, const struct np_live_state *st, double sec
 	printf("\n");
 }
 
-enum { OPT_PORT = 256, OPT_DURATION, OPT_RATE, OPT_LIVE, OPT_ALERT };
+enum { OPT_PORT = 256, OPT_DURATION, OPT_RATE, OPT_LIVE, OPT_ALERT, OPT_FORCE };
 
 struct record_opts {
 	const char *port; /* a path or "auto" */
 	const char *out;
 	double duration_s; /* 0: until Ctrl-C */
 	bool live;
+	bool force;        /* --force: replace an existing recording */
 	struct np_recorder_cfg cfg;
 	char out_buf[NP_CFG_VALUE_MAX]; /* out, made from the config file's output pattern */
 };
@@ -221,22 +228,44 @@ static void settle_alerts(struct np_live_settings *live, int mode_given, bool af
 		live->alert_after_s = m != NP_ALERT_MODE_NONE ? 60 : 0;
 }
 
+/*
+ * The recording's name: -o (or the config file's output pattern) through strftime()
+ * at the start, so that 'nights/%Y-%m-%d.npr' names each night; missing directories
+ * are made. An existing recording is never replaced without --force: a typo must
+ * not cost last night.
+ */
+static int output_name(struct record_opts *o)
+{
+	if (!o->out)
+		return NP_EXIT_OK; /* np_cli_check_recording_output() says what is missing */
+	if (strchr(o->out, '%')) {
+		if (!np_cli_config_output_name(o->out, o->out_buf, sizeof o->out_buf))
+			return np_cli_usage_error(&np_cmd_record, "-o: pattern '%s' gives no file name",
+						  o->out);
+		o->out = o->out_buf;
+	}
+	if (!o->force && access(o->out, F_OK) == 0) {
+		np_cli_error(o->out, "exists: a recording is never replaced; choose another name "
+				     "(-o 'nights/%%Y-%%m-%%d.npr' names each night) or add --force");
+		return NP_EXIT_USAGE;
+	}
+	if (np_cli_make_parent_dirs(o->out) != NP_OK) {
+		np_cli_error(o->out, "cannot create its directory: %s", strerror(errno));
+		return NP_EXIT_USAGE;
+	}
+	return NP_EXIT_OK;
+}
+
 /* What the command line left out, from the config file (checked when read). */
 static int apply_config(struct record_opts *o, const char *alert_arg, bool given[4])
 {
-	const char *port = o->port, *out_pattern = NULL;
+	const char *port = o->port;
 	if (np_cli_alert_config(&np_cmd_record, &o->cfg, given) != NP_EXIT_OK ||
 	    np_cli_config_fill(NP_CFG_PORT, &port) != NP_EXIT_OK ||
 	    np_cli_config_fill(NP_CFG_ALERT, &alert_arg) != NP_EXIT_OK ||
-	    (!o->out && np_cli_config_fill(NP_CFG_OUTPUT, &out_pattern) != NP_EXIT_OK))
+	    (!o->out && np_cli_config_fill(NP_CFG_OUTPUT, &o->out) != NP_EXIT_OK))
 		return NP_EXIT_USAGE;
 	o->port = port ? port : "auto";
-	if (out_pattern) {
-		if (!np_cli_config_output_name(out_pattern, o->out_buf, sizeof o->out_buf))
-			return np_cli_usage_error(&np_cmd_record, "output pattern '%s' gives no file name",
-						  out_pattern);
-		o->out = o->out_buf;
-	}
 	enum np_alert_mode mode;
 	int alert = alert_arg && np_alert_mode_parse(alert_arg, &mode) == NP_OK ? (int)mode : -1;
 	settle_alerts(&o->cfg.live, alert, given[NP_CLI_OPT_ALERT_AFTER - NP_CLI_OPT_AVOID]);
@@ -256,6 +285,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		{ "alert-after", required_argument, NULL, NP_CLI_OPT_ALERT_AFTER },
 		{ "alert-delay", required_argument, NULL, NP_CLI_OPT_ALERT_DELAY },
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *alert_arg = NULL;
@@ -288,6 +318,9 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		case OPT_LIVE:
 			o->live = true;
 			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
 		case OPT_ALERT:
 			if (np_alert_mode_parse(optarg, &mode) != NP_OK)
 				return np_cli_usage_error(&np_cmd_record, "--alert: expected vibrate, bell or none, got '%s'", optarg);
@@ -309,7 +342,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 	}
 	if (optind < argc)
 		return np_cli_usage_error(&np_cmd_record, "unexpected argument '%s'", argv[optind]);
-	if (apply_config(o, alert_arg, given) != NP_EXIT_OK)
+	if (apply_config(o, alert_arg, given) != NP_EXIT_OK || output_name(o) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
 	/* Checked before the port is opened: a wrong -o must not cost the night's start. */
 	if (np_cli_check_recording_output(&np_cmd_record, o->out) != NP_EXIT_OK)

@@ -111,6 +111,39 @@ static void output_over_an_input_is_refused(void **state)
 	free(cal);
 }
 
+/* `record -o lastnight.npr` used to replace last night's recording without a word. */
+static void record_never_replaces_a_night(void **state)
+{
+	struct ctx *c = *state;
+	char msg[8300], pattern[4096 + 32], made[4096 + 32];
+	run(c, (const char *[]){ "record", "--port", "/nonexistent/tty", "-o", c->night, NULL });
+	assert_int_equal(c->r.status, 2);
+	snprintf(msg, sizeof msg, "nightpose: %s: exists: a recording is never replaced", c->night);
+	assert_non_null(strstr(c->r.err, msg));
+	assert_non_null(strstr(c->r.err, "--force"));
+	expect_night_intact(c);
+	/* With --force it goes on to the port (which does not exist here: exit 1). */
+	run(c, (const char *[]){ "record", "--port", "/nonexistent/tty", "-o", c->night, "--force",
+				 NULL });
+	assert_int_equal(c->r.status, 1);
+	expect_night_intact(c);
+
+	/* A dated pattern names the night and makes its directories. */
+	snprintf(pattern, sizeof pattern, "%s/nights/%%Y/n-%%Y.npr", c->dir);
+	run(c, (const char *[]){ "record", "--port", "/nonexistent/tty", "-o", pattern, NULL });
+	assert_int_equal(c->r.status, 1);
+	time_t now = time(NULL);
+	struct tm tm;
+	assert_non_null(localtime_r(&now, &tm));
+	snprintf(made, sizeof made, "%s/nights/%d", c->dir, tm.tm_year + 1900);
+	struct stat st;
+	assert_int_equal(stat(made, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	rmdir(made);
+	snprintf(made, sizeof made, "%s/nights", c->dir);
+	rmdir(made);
+}
+
 static void empty_output_name_is_a_usage_error(void **state)
 {
 	struct ctx *c = *state;
@@ -469,6 +502,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(output_over_an_input_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(record_never_replaces_a_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_output_name_is_a_usage_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(output_into_a_fifo_keeps_the_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_size_limit_is_a_write_failure, setup, teardown),
