@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -244,7 +245,9 @@ static int output_name(struct record_opts *o)
 						  o->out);
 		o->out = o->out_buf;
 	}
-	if (!o->force && access(o->out, F_OK) == 0) {
+	struct stat st;
+	/* A directory is np_cli_check_recording_output()'s to report. */
+	if (!o->force && stat(o->out, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		np_cli_error(o->out, "exists: a recording is never replaced; choose another name "
 				     "(-o 'nights/%%Y-%%m-%%d.npr' names each night) or add --force");
 		return NP_EXIT_USAGE;

@@ -7,7 +7,7 @@ _nightpose_options()
 {
 	case $1 in
 	devices) echo "--format --probe --help" ;;
-	record) echo "--port -o --output --duration --rate --live --avoid --alert --alert-after" \
+	record) echo "--port -o --output --force --duration --rate --live --avoid --alert --alert-after" \
 		"--alert-delay --calibration --help" ;;
 	replay) echo "--speed --live --avoid --alert-after --alert-delay --calibration --help" ;;
 	info) echo "--format --help" ;;
