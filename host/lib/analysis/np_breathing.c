@@ -329,19 +329,26 @@ static size_t find_peak(const double *psd, size_t lo, size_t hi, double *peak_hz
 /*
  * The rate is the centroid of the peak region, not the top bin: breathing that
  * wanders a little spreads its power over neighbouring bins, and the top bin then
- * lands on one edge of the spread rather than on the average rate.
+ * lands on one edge of the spread rather than on the average rate. The region is
+ * cut to the band psd[lo..hi], so the centroid cannot drift out of it (towards the
+ * slow drift below 0.1 Hz), and the total it is compared with always contains the
+ * band, so the share is in [0, 1].
  * Moves *peak_hz to the centroid; returns the peak region's share of the total power.
  */
-static double peak_quality(const double *psd, double *peak_hz)
+static double peak_quality(const double *psd, size_t lo, size_t hi, double *peak_hz)
 {
 	double near = 0, total = 0;
+	double total_lo = fmin(TOTAL_LO_HZ, bin_hz(lo)), total_hi = fmax(TOTAL_HI_HZ, bin_hz(hi));
+	for (size_t f = 0; f < NBINS; f++) {
+		double hz = bin_hz(f);
+		if (hz >= total_lo && hz <= total_hi)
+			total += psd[f];
+	}
 	for (int it = 0; it < 4; it++) {
 		double near_f = 0;
-		near = total = 0;
-		for (size_t f = 0; f < NBINS; f++) {
+		near = 0;
+		for (size_t f = lo; f <= hi; f++) {
 			double hz = bin_hz(f);
-			if (hz >= TOTAL_LO_HZ && hz <= TOTAL_HI_HZ)
-				total += psd[f];
 			if (fabs(hz - *peak_hz) <= PEAK_HALF_HZ) {
 				near += psd[f];
 				near_f += psd[f] * hz;
@@ -350,7 +357,8 @@ static double peak_quality(const double *psd, double *peak_hz)
 		if (near > 0)
 			*peak_hz = near_f / near;
 	}
-	return total > 0 ? near / total : 0;
+	*peak_hz = fmin(fmax(*peak_hz, bin_hz(lo)), bin_hz(hi));
+	return total > 0 ? fmin(near / total, 1.0) : 0;
 }
 
 /* The peak bin over the median of psd[lo..hi], in dB; *snr_db is kept when out of memory. */
@@ -404,7 +412,7 @@ static void finish(const struct acc *ac, const struct np_breathing_cfg *cfg,
 		hi = NBINS - 2;
 	double peak_hz;
 	size_t pk = find_peak(psd, lo, hi, &peak_hz);
-	est->quality = peak_quality(psd, &peak_hz);
+	est->quality = peak_quality(psd, lo, hi, &peak_hz);
 	peak_snr(psd, lo, hi, pk, &est->snr_db);
 	free(psd);
 
