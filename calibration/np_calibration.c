@@ -67,9 +67,10 @@ const char *np_cal_problem_text(enum np_cal_problem p, const struct np_mount_lim
 	case NP_CAL_MAGNITUDE:
 		text = "mean acceleration is not about 1 g: not a still posture";
 		break;
-	case NP_CAL_TOO_CLOSE:
-		snprintf(out, cap, "the two postures' gravity directions are less than %g degrees apart",
-			 (double)l->min_angle_deg);
+	case NP_CAL_NOT_SQUARE:
+		snprintf(out, cap, "the two postures' gravity directions are not %g to %g degrees apart, "
+				   "as lying on the back and on the left side are",
+			 (double)l->min_angle_deg, (double)l->max_angle_deg);
 		return out;
 	}
 	snprintf(out, cap, "%s", text);
@@ -81,7 +82,8 @@ void np_mount_limits_default(struct np_mount_limits *l)
 	l->min_samples = 5;
 	l->min_duration_s = 5.0;
 	l->max_sd_mg = 150.0f;
-	l->min_angle_deg = 45.0f;
+	l->min_angle_deg = 60.0f;
+	l->max_angle_deg = 120.0f;
 }
 
 enum np_cal_problem np_mount_check_window(const struct np_mount_limits *l,
@@ -160,8 +162,8 @@ int np_mount_compute(const struct np_mount_limits *l, const struct np_cal_stats 
 		goto fail;
 	}
 	m->angle_deg = np_vec3_angle_deg(supine->mean, left->mean);
-	if (!(m->angle_deg >= l->min_angle_deg)) {
-		p = NP_CAL_TOO_CLOSE;
+	if (!(m->angle_deg >= l->min_angle_deg && m->angle_deg <= l->max_angle_deg)) {
+		p = NP_CAL_NOT_SQUARE;
 		w = 2;
 		goto fail;
 	}
@@ -173,6 +175,10 @@ int np_mount_compute(const struct np_mount_limits *l, const struct np_cal_stats 
 	float rows[3][3] = { { x.x, x.y, x.z }, { y.x, y.y, y.z }, { z.x, z.y, z.z } };
 	memcpy(m->r.m, rows, sizeof rows);
 	m->ortho_residual = np_mat3_ortho_residual(&m->r);
+	/* The rotation's angle from its trace: tr(r) = 1 + 2 cos(angle). */
+	float tr = m->r.m[0][0] + m->r.m[1][1] + m->r.m[2][2];
+	float ct = (tr - 1.0f) / 2.0f;
+	m->turn_deg = acosf(ct > 1.0f ? 1.0f : ct < -1.0f ? -1.0f : ct) * 57.29577951308232f;
 	if (problem)
 		*problem = NP_CAL_OK;
 	if (which)

@@ -30,7 +30,7 @@ enum np_cal_problem {
 	NP_CAL_TOO_SHORT,    /* fewer than min_samples samples or shorter than min_duration_s */
 	NP_CAL_NOT_STILL,    /* the wearer moved: spread above max_sd_mg */
 	NP_CAL_MAGNITUDE,    /* mean vector far from 1 g: not gravity */
-	NP_CAL_TOO_CLOSE,    /* the two postures' gravity directions are too close */
+	NP_CAL_NOT_SQUARE,   /* the two gravity directions are not about 90 degrees apart */
 };
 
 /*
@@ -43,7 +43,8 @@ struct np_mount_limits {
 	size_t min_samples;   /* default 5 */
 	double min_duration_s; /* default 5 */
 	float max_sd_mg;      /* default 150 */
-	float min_angle_deg;  /* default 45 */
+	float min_angle_deg;  /* default 60: back and left side are 90 +- 30 degrees apart */
+	float max_angle_deg;  /* default 120 */
 };
 
 /* Fill l with the defaults given next to each field. */
@@ -63,10 +64,15 @@ const char *np_cal_problem_text(enum np_cal_problem p, const struct np_mount_lim
 enum np_cal_problem np_mount_check_window(const struct np_mount_limits *l,
 					  const struct np_cal_stats *s);
 
+/* Beyond this, a mounting is far from the documented one (x to the head, z out of the
+ * chest): worth a warning, as the windows may not be what they were said to be. */
+#define NP_MOUNT_TURN_WARN_DEG 45.0f
+
 /* Sensor-to-body rotation: body = r * sensor. */
 struct np_mount {
 	struct np_mat3 r;
 	float angle_deg;       /* between the two postures' gravity directions */
+	float turn_deg;        /* rotation angle of r: how far from the documented mounting */
 	float ortho_residual;  /* max |r r^T - I| element: numerical check, ~1e-7 */
 };
 

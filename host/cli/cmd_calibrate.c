@@ -130,7 +130,7 @@ static void report_problem(const struct calibrate_opts *o, const struct np_calfi
 		snprintf(what, sizeof what, "%s %s s", names[which], arg);
 	else
 		snprintf(what, sizeof what, "%s", names[2]);
-	if (problem == NP_CAL_TOO_CLOSE)
+	if (problem == NP_CAL_NOT_SQUARE)
 		np_cli_error(what, "%s (%.0f degrees)", text, (double)cal->chest.angle_deg);
 	else if (problem == NP_CAL_NOT_STILL)
 		np_cli_error(what, "%s (%.0f mg, limit %.0f mg)", text,
@@ -172,6 +172,12 @@ static int run(int argc, char **argv)
 
 	if ((rc = write_cal(o.out_path, &cal)) != NP_EXIT_OK)
 		return rc;
+	if (cal.chest.turn_deg > NP_MOUNT_TURN_WARN_DEG)
+		fprintf(stderr, "warning: this calibration turns the sensor %.0f degrees from the "
+				"documented mounting (x to the head, z out of the chest): check that the "
+				"windows are lying on the back and on the left side (nightpose report "
+				"without --calibration shows when they were)\n",
+			(double)cal.chest.turn_deg);
 	if (strcmp(o.out_path, "-") == 0)
 		return NP_EXIT_OK;
 	printf("%s: postures %.1f degrees apart, stillness %.0f/%.0f mg, autocalibration %s%s\n",

@@ -43,7 +43,7 @@ static void window(const struct np_mat3 *m, struct np_vec3 g_body, size_t n, flo
 	free(v);
 }
 
-static void check_mount_recovers(struct np_mat3 body_to_sensor)
+static float check_mount_recovers(struct np_mat3 body_to_sensor)
 {
 	struct np_mount_limits l;
 	struct np_cal_stats sup, left;
@@ -61,38 +61,40 @@ static void check_mount_recovers(struct np_mat3 body_to_sensor)
 		struct np_vec3 back = np_mat3_apply(&m.r, np_mat3_apply(&body_to_sensor, probes[i]));
 		assert_true(np_vec3_angle_deg(back, probes[i]) < 1.5f);
 	}
+	return m.turn_deg;
 }
 
 static void mount_identity_and_tilted(void **state)
 {
 	(void)state;
-	check_mount_recovers(rot((struct np_vec3){ 0, 0, 1 }, 0));
-	check_mount_recovers(rot((struct np_vec3){ 1, 2, 3 }, 37));
+	/* How far each is from the documented mounting: the angle of the rotation. */
+	assert_float_equal(check_mount_recovers(rot((struct np_vec3){ 0, 0, 1 }, 0)), 0.0, 1.0);
+	assert_float_equal(check_mount_recovers(rot((struct np_vec3){ 1, 2, 3 }, 37)), 37.0, 1.0);
 }
 
 static void mount_upside_down(void **state)
 {
 	(void)state;
 	/* Worn upside down (half a turn about the trunk axis) and head-to-foot. */
-	check_mount_recovers(rot((struct np_vec3){ 1, 0, 0 }, 180));
-	check_mount_recovers(rot((struct np_vec3){ 0, 1, 0 }, 180));
+	assert_float_equal(check_mount_recovers(rot((struct np_vec3){ 1, 0, 0 }, 180)), 180.0, 1.0);
+	assert_float_equal(check_mount_recovers(rot((struct np_vec3){ 0, 1, 0 }, 180)), 180.0, 1.0);
 }
 
 static void mount_rolled_left_window(void **state)
 {
 	(void)state;
-	/* The left window was rolled 30 degrees towards the back: supine stays exact. */
+	/* The left window was rolled 25 degrees towards the back: supine stays exact. */
 	struct np_mount_limits l;
 	struct np_cal_stats sup, left;
 	struct np_mount m;
 	struct np_mat3 id = rot((struct np_vec3){ 0, 0, 1 }, 0);
 	np_mount_limits_default(&l);
 	window(&id, (struct np_vec3){ 0, 0, 1 }, 20, 0.002f, 20, &sup);
-	window(&id, (struct np_vec3){ 0, -0.866f, 0.5f }, 20, 0.002f, 20, &left);
+	window(&id, (struct np_vec3){ 0, -0.906f, 0.423f }, 20, 0.002f, 20, &left);
 	assert_int_equal(np_mount_compute(&l, &sup, &left, &m, NULL, NULL), NP_OK);
 	struct np_vec3 s = np_mat3_apply(&m.r, sup.mean);
 	assert_float_equal(s.z, 1.0, 0.01);
-	assert_float_equal(m.angle_deg, 60.0, 1.0);
+	assert_float_equal(m.angle_deg, 65.0, 1.0);
 }
 
 static void expect_problem(const struct np_cal_stats *sup, const struct np_cal_stats *left,
@@ -132,9 +134,22 @@ static void degenerate_windows(void **state)
 	expect_problem(&s, &good_left, NP_CAL_MAGNITUDE, 0);
 	/* Two postures 30 degrees apart: not enough to tell the axes. */
 	window(&id, (struct np_vec3){ 0, -0.5f, 0.866f }, 30, 0.003f, 30, &s);
-	expect_problem(&good_sup, &s, NP_CAL_TOO_CLOSE, 2);
+	expect_problem(&good_sup, &s, NP_CAL_NOT_SQUARE, 2);
 	/* The same posture twice. */
-	expect_problem(&good_sup, &good_sup, NP_CAL_TOO_CLOSE, 2);
+	expect_problem(&good_sup, &good_sup, NP_CAL_NOT_SQUARE, 2);
+	/* 130 degrees apart: no back and left side (say, back and half prone on the right). */
+	window(&id, (struct np_vec3){ 0, 0.766f, -0.643f }, 30, 0.003f, 30, &s);
+	expect_problem(&good_sup, &s, NP_CAL_NOT_SQUARE, 2);
+	/* 65 and 115 degrees apart are still lying on the back and on a side. */
+	struct np_mount_limits lim;
+	struct np_mount m;
+	enum np_cal_problem p;
+	int which;
+	np_mount_limits_default(&lim);
+	window(&id, (struct np_vec3){ 0, -0.906f, 0.423f }, 30, 0.003f, 30, &s);
+	assert_int_equal(np_mount_compute(&lim, &good_sup, &s, &m, &p, &which), NP_OK);
+	window(&id, (struct np_vec3){ 0, -0.906f, -0.423f }, 30, 0.003f, 30, &s);
+	assert_int_equal(np_mount_compute(&lim, &good_sup, &s, &m, &p, &which), NP_OK);
 }
 
 static void stats(void **state)

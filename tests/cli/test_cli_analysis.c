@@ -103,7 +103,7 @@ static void calibrate_refuses_bad_windows(void **state)
 		     2, "nightpose: left window 250-290 s: not still");
 	expect_error(c, (const char *[]){ "calibrate", c->night, "-o", c->cal, "--supine", "10-30", "--left",
 					  "30-50", NULL },
-		     2, "less than 45 degrees apart");
+		     2, "are not 60 to 120 degrees apart, as lying on the back and on the left side are");
 	expect_error(c, (const char *[]){ "calibrate", c->night, "-o", c->cal, "--supine", "10-50", "--left",
 					  "4000-4100", NULL },
 		     2, "no samples in the window");
@@ -136,6 +136,8 @@ static void calibrate_then_epochs(void **state)
 	run(c, (const char *[]){ "calibrate", c->night, "-o", c->cal, "--supine", "5-55", "--left", "65-115",
 				 NULL });
 	assert_int_equal(c->cli.r.status, 0);
+	/* Upside down is far from the documented mounting: said, not refused. */
+	assert_non_null(strstr(c->cli.r.err, "warning: this calibration turns the sensor 180 degrees"));
 	char *js = (char *)fx_read(c->cal, &(size_t){ 0 });
 	cJSON *o = cJSON_Parse(js);
 	assert_non_null(o);
@@ -157,6 +159,27 @@ static void calibrate_then_epochs(void **state)
 	assert_non_null(strstr(csv, "\n180.000,190.000,right,"));
 	assert_non_null(strstr(csv, "\n350.000,360.000,upright,"));
 	free(csv);
+}
+
+/* The README's example windows on a simulated night are sitting up and the right side:
+ * 64 degrees apart, so taken, but the result is 97 degrees from the documented mounting
+ * and says so; windows that really are the back and the left side say nothing. */
+static void calibrate_warns_far_from_the_mounting(void **state)
+{
+	struct ctx *c = *state;
+	char sim[4096];
+	fx_path(sim, sizeof sim, c->cli.dir, "sim.npr");
+	run(c, (const char *[]){ "simulate", "-o", sim, "--seed", "1", NULL });
+	assert_int_equal(c->cli.r.status, 0);
+	run(c, (const char *[]){ "calibrate", sim, "-o", c->cal, "--supine", "60-120", "--left",
+				 "300-360", NULL });
+	assert_int_equal(c->cli.r.status, 0);
+	assert_non_null(strstr(c->cli.r.err, "warning: this calibration turns the sensor 97 degrees"));
+	unlink(c->cal);
+	run(c, (const char *[]){ "calibrate", sim, "-o", c->cal, "--supine", "300-360", "--left",
+				 "6800-6860", NULL });
+	assert_int_equal(c->cli.r.status, 0);
+	assert_string_equal(c->cli.r.err, "");
 }
 
 static void epochs_bad_input(void **state)
@@ -210,6 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(calibrate_refuses_bad_windows, setup, cli_ctx_teardown),
 		cmocka_unit_test_setup_teardown(calibrate_then_epochs, setup, cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(calibrate_warns_far_from_the_mounting, setup, cli_ctx_teardown),
 		cmocka_unit_test_setup_teardown(epochs_bad_input, setup, cli_ctx_teardown),
 		cmocka_unit_test_setup_teardown(report_text_and_json, setup, cli_ctx_teardown),
 	};

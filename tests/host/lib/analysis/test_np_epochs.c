@@ -189,7 +189,7 @@ static void calibrated_night(void **state)
 	assert_int_equal(which, 0);
 	/* ...two windows in one posture are too close, and a window past the end is empty. */
 	assert_int_equal(np_night_calibrate(&n, 10, 20, 30, 50, &cal, &p, &which), NP_ERR_RANGE);
-	assert_int_equal(p, NP_CAL_TOO_CLOSE);
+	assert_int_equal(p, NP_CAL_NOT_SQUARE);
 	assert_int_equal(np_night_calibrate(&n, 10, 50, 900, 950, &cal, &p, &which), NP_ERR_RANGE);
 	assert_int_equal(p, NP_CAL_EMPTY);
 	assert_int_equal(which, 1);
