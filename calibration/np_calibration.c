@@ -82,8 +82,8 @@ void np_mount_limits_default(struct np_mount_limits *l)
 	l->min_samples = 5;
 	l->min_duration_s = 5.0;
 	l->max_sd_mg = 150.0f;
-	l->min_angle_deg = 60.0f;
-	l->max_angle_deg = 120.0f;
+	l->min_angle_deg = 50.0f;
+	l->max_angle_deg = 130.0f;
 }
 
 enum np_cal_problem np_mount_check_window(const struct np_mount_limits *l,

@@ -137,8 +137,8 @@ static void degenerate_windows(void **state)
 	expect_problem(&good_sup, &s, NP_CAL_NOT_SQUARE, 2);
 	/* The same posture twice. */
 	expect_problem(&good_sup, &good_sup, NP_CAL_NOT_SQUARE, 2);
-	/* 130 degrees apart: no back and left side (say, back and half prone on the right). */
-	window(&id, (struct np_vec3){ 0, 0.766f, -0.643f }, 30, 0.003f, 30, &s);
+	/* 140 degrees apart: no back and left side (say, back and half prone on the right). */
+	window(&id, (struct np_vec3){ 0, 0.643f, -0.766f }, 30, 0.003f, 30, &s);
 	expect_problem(&good_sup, &s, NP_CAL_NOT_SQUARE, 2);
 	/* 65 and 115 degrees apart are still lying on the back and on a side. */
 	struct np_mount_limits lim;

@@ -103,7 +103,7 @@ static void calibrate_refuses_bad_windows(void **state)
 		     2, "nightpose: left window 250-290 s: not still");
 	expect_error(c, (const char *[]){ "calibrate", c->night, "-o", c->cal, "--supine", "10-30", "--left",
 					  "30-50", NULL },
-		     2, "are not 60 to 120 degrees apart, as lying on the back and on the left side are");
+		     2, "are not 50 to 130 degrees apart, as lying on the back and on the left side are");
 	expect_error(c, (const char *[]){ "calibrate", c->night, "-o", c->cal, "--supine", "10-50", "--left",
 					  "4000-4100", NULL },
 		     2, "no samples in the window");
