@@ -13,7 +13,7 @@ _nightpose_options()
 	info) echo "--format --help" ;;
 	import) echo "-o --output --rate --labels --experiment --scale --lsb-per-g --start --help" ;;
 	simulate) echo "-o --output --hours --rate --seed --ankle --help" ;;
-	calibrate) echo "-o --output --supine --left --help" ;;
+	calibrate) echo "-o --output --port --timeout --supine --left --help" ;;
 	epochs) echo "--calibration --epoch -o --output --help" ;;
 	report) echo "--calibration --avoid --epoch --format --plot --help" ;;
 	export) echo "--edf --csv --calibration --help" ;;
@@ -82,7 +82,7 @@ _nightpose()
 		*) _nightpose_files npr ;;
 		esac
 		return 0 ;;
-	--duration | --rate | --alert-after | --alert-delay | --epoch | --hours | --seed | --supine | \
+	--duration | --rate | --alert-after | --alert-delay | --epoch | --hours | --seed | --supine | --timeout | \
 		--left | --experiment | --lsb-per-g | --start)
 		return 0 ;;
 	esac

@@ -136,6 +136,38 @@ pid_t e2e_spawn_record(const char *port, const char *npr, const char *log,
 	return pid;
 }
 
+pid_t e2e_spawn_cli(const char *const *args, const char *log)
+{
+	const char *argv[32] = { NP_CLI };
+	size_t n = 1;
+	for (size_t i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (!freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
+			_exit(127);
+		setvbuf(stdout, NULL, _IONBF, 0);
+		execv(NP_CLI, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int e2e_wait_exit(pid_t pid, unsigned max_ms)
+{
+	int st;
+	for (unsigned t = 0; t < max_ms; t += 100) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		e2e_sleep_ms(100);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
 int e2e_stop_record(pid_t pid)
 {
 	int st;

@@ -36,6 +36,10 @@ void e2e_wait_for_log(const char *log, const char *what, unsigned max_ms);
  * (NULL: none), stderr to log. */
 pid_t e2e_spawn_record(const char *port, const char *npr, const char *log,
 		       const char *const *extra);
+/* `nightpose args...` (NULL-terminated), stdout and stderr to log. */
+pid_t e2e_spawn_cli(const char *const *args, const char *log);
+/* Its exit code once it ends within max_ms (128 + signal), or -1 after killing it. */
+int e2e_wait_exit(pid_t pid, unsigned max_ms);
 /* SIGTERM, then its exit code (128 + signal, -1 when it had to be killed). */
 int e2e_stop_record(pid_t pid);
 

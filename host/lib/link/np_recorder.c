@@ -378,6 +378,8 @@ static void on_samples(struct np_recorder *rec, const struct np_samples *s, uint
 		return;
 	if (!rec->settings_written && rec->w)
 		record_settings(rec, host_ms, s->first_tick);
+	if (rec->hooks.samples)
+		rec->hooks.samples(rec->hooks.ctx, s);
 	uint32_t tick_hz = st->hello.tick_hz ? st->hello.tick_hz : 1000u;
 	float lsb = st->hello.lsb_per_g ? (float)st->hello.lsb_per_g : 1000.0f;
 	for (unsigned i = 0; i < s->count; i++) {

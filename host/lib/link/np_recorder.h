@@ -76,6 +76,9 @@ struct np_recorder_hooks {
 	/* Optional: wait ms while the link is down (default: nanosleep). Tests with
 	 * a simulated clock advance it here. */
 	void (*sleep_ms)(void *ctx, unsigned ms);
+	/* Optional: every SAMPLES frame of the chest sensor, in device counts (the
+	 * guided calibration reads them). s is valid during the call only. */
+	void (*samples)(void *ctx, const struct np_samples *s);
 	void *ctx;
 };
 
