@@ -20,6 +20,13 @@ struct np_cli_cmd {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name; returns an exit code */
 };
 
+/*
+ * Something the user should know that is not an error (the command goes on):
+ * "warning: what: ..." on stderr. Errors alone start with "nightpose: ", so that a
+ * script can tell them apart.
+ */
+void np_cli_warning(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "nightpose: <what>: <why>" on stderr. */
 void np_cli_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

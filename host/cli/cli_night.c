@@ -65,9 +65,8 @@ int np_cli_night_epochs(const char *path, const char *cal_path, double epoch_s,
 	   when one sensor moved to another box, so warn rather than refuse. */
 	const char *serial = night->header.hello.serial;
 	if (cal_path && cal->device_serial[0] && serial[0] && strcmp(cal->device_serial, serial) != 0)
-		fprintf(stderr,
-			"nightpose: %s: warning: made for device %s, but %s was recorded with device %s\n",
-			cal_path, cal->device_serial, path, serial);
+		np_cli_warning(cal_path, "made for device %s, but %s was recorded with device %s",
+			       cal->device_serial, path, serial);
 	np_analysis_cfg_default(&cfg);
 	cfg.epoch_s = epoch_s;
 	cfg.cal = cal_path ? cal : NULL;

@@ -13,6 +13,16 @@
 #include "np_outfile.h"
 #include "np_recording.h"
 
+void np_cli_warning(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "warning: %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void np_cli_error(const char *what, const char *fmt, ...)
 {
 	va_list ap;

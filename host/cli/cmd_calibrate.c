@@ -198,11 +198,11 @@ static int finish(const struct calibrate_opts *o, struct np_calfile *cal)
 	if (rc != NP_EXIT_OK)
 		return rc;
 	if (cal->chest.turn_deg > NP_MOUNT_TURN_WARN_DEG)
-		fprintf(stderr, "warning: this calibration turns the sensor %.0f degrees from the "
-				"documented mounting (x to the head, z out of the chest): check that the "
-				"windows are lying on the back and on the left side (nightpose report "
-				"without --calibration shows when they were)\n",
-			(double)cal->chest.turn_deg);
+		np_cli_warning(o->out_path, "this calibration turns the sensor %.0f degrees from the "
+					    "documented mounting (x to the head, z out of the chest): check that "
+					    "the windows are lying on the back and on the left side (nightpose "
+					    "report without --calibration shows when they were)",
+			       (double)cal->chest.turn_deg);
 	if (strcmp(o->out_path, "-") == 0)
 		return NP_EXIT_OK;
 	printf("%s: postures %.1f degrees apart, stillness %.0f/%.0f mg, autocalibration %s%s\n",

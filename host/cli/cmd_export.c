@@ -77,14 +77,12 @@ static int write_edf(const struct np_night *night, const struct np_export_opts *
 	}
 	if (rc != NP_OK)
 		return np_cli_fail(path, rc, NP_EXIT_FAILURE);
-	fprintf(stderr, "nightpose: %s: %zu data records of %g s, %g Hz, %zu annotations\n", path,
+	fprintf(stderr, "wrote %s: %zu data records of %g s, %g Hz, %zu annotations\n", path,
 		info.records, info.record_s, info.rate_hz[0], info.annotations);
 	if (info.resampled)
-		fprintf(stderr,
-			"nightpose: %s: irregular sampling: resampled to %g Hz "
-			"(%zu of %zu points interpolated)\n",
-			path, info.rate_hz[0], info.samples_interpolated,
-			info.samples_exact + info.samples_interpolated + info.samples_gap);
+		np_cli_warning(path, "irregular sampling: resampled to %g Hz (%zu of %zu points "
+				     "interpolated)", info.rate_hz[0], info.samples_interpolated,
+			       info.samples_exact + info.samples_interpolated + info.samples_gap);
 	return NP_EXIT_OK;
 }
 

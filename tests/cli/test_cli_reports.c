@@ -59,6 +59,9 @@ static void export_edf_reads_back(void **state)
 	fx_path(edf, sizeof edf, c->cli.dir, "night.edf");
 	RUN(c, "export", c->night[1], "--edf", edf);
 	assert_int_equal(c->cli.r.status, 0);
+	/* What was written is said, and not in the form of an error ("nightpose: FILE: "). */
+	assert_non_null(strstr(c->cli.r.err, "wrote "));
+	assert_null(strstr(c->cli.r.err, "nightpose: "));
 
 	struct np_night n;
 	assert_int_equal(np_night_load(c->night[1], &n), NP_OK);

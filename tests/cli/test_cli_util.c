@@ -266,7 +266,7 @@ static void calibration_of_another_device_warns(void **state)
 	fx_write(c->cal, text, strlen(text));
 	run(c, (const char *[]){ "report", c->night, "--calibration", c->cal, NULL });
 	assert_int_equal(c->r.status, 0);
-	snprintf(msg, sizeof msg, "nightpose: %s: warning: made for device OTHER-7, but %s was recorded "
+	snprintf(msg, sizeof msg, "warning: %s: made for device OTHER-7, but %s was recorded "
 		 "with device SIM1\n", c->cal, c->night);
 	assert_string_equal(c->r.err, msg);
 	assert_non_null(strstr(c->r.out, "Time per position"));
