@@ -12,7 +12,8 @@
 
 #define FORMAT_TAG "nightpose-calibration"
 
-/* Unrounded where the values are read back (rotation); rounded for display. */
+/* Rounded as every JSON of nightpose is; a rotation and a gravity direction to 1e-6,
+ * below a float's resolution near 1, so that nothing a float holds is lost. */
 static cJSON *vec_json_rounded(const float *v, int n, int decimals)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -23,7 +24,7 @@ static cJSON *vec_json_rounded(const float *v, int n, int decimals)
 
 static cJSON *vec_json(const float *v, int n)
 {
-	return vec_json_rounded(v, n, -1);
+	return vec_json_rounded(v, n, NP_JSON_G);
 }
 
 static cJSON *mat_json(const struct np_mat3 *m)
@@ -85,7 +86,7 @@ int np_calfile_to_json(const struct np_calfile *c, char **text)
 	np_json_add_number(q, "stillness_sd_mg", (double)fmaxf(c->supine.sd_mg, c->left.sd_mg),
 			   NP_JSON_MG);
 	np_json_add_number(q, "angle_deg", (double)c->chest.angle_deg, NP_JSON_DEG);
-	cJSON_AddNumberToObject(q, "orthogonality_residual", (double)c->chest.ortho_residual);
+	np_json_add_number(q, "orthogonality_residual", (double)c->chest.ortho_residual, NP_JSON_G);
 	cJSON_AddItemToObject(root, "autocal", np_calfile_autocal_json(&c->autocal));
 	if (c->has_second) {
 		cJSON *s = cJSON_AddObjectToObject(root, "second_sensor");

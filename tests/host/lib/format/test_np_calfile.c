@@ -62,6 +62,39 @@ static void round_trip(void **state)
 	assert_int_equal(d.left.samples, 30);
 }
 
+/* A rotation as a float computes it is written to 6 decimals, as the README says of
+ * every JSON number, and reads back within 1e-6 (still orthonormal). */
+static void rotation_is_rounded(void **state)
+{
+	(void)state;
+	struct np_calfile c, d;
+	char *text;
+	sample(&c);
+	float a = 0.3f, ca = cosf(a), sa = sinf(a);
+	struct np_mat3 r = { { { ca, -sa, 0 }, { sa, ca, 0 }, { 0, 0, 1 } } };
+	c.chest.r = r;
+	c.supine.mean_g = (struct np_vec3){ 0.0123456789f, -0.0234567891f, 0.99876543f };
+	c.chest.ortho_residual = 1.1920929e-07f;
+	assert_int_equal(np_calfile_to_json(&c, &text), NP_OK);
+	const char *rot = strstr(text, "\"rotation\"");
+	assert_non_null(rot);
+	/* No number of the file has more than 6 digits after its decimal point. */
+	for (const char *p = text; *p; p++) {
+		if (*p != '.' || p == text || p[-1] < '0' || p[-1] > '9')
+			continue;
+		size_t digits = 0;
+		while (p[1 + digits] >= '0' && p[1 + digits] <= '9')
+			digits++;
+		if (digits > 6)
+			fail_msg("number with %zu decimals near: %.30s", digits, p - 3);
+	}
+	assert_int_equal(np_calfile_from_json(text, &d, NULL, 0), NP_OK);
+	free(text);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			assert_float_equal(d.chest.r.m[i][j], c.chest.r.m[i][j], 1e-6);
+}
+
 static void expect_bad(const char *text, int want, const char *why_part)
 {
 	struct np_calfile c;
@@ -133,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(rotation_is_rounded),
 		cmocka_unit_test(rejects_bad_files),
 		cmocka_unit_test(minimal_file_loads),
 		cmocka_unit_test(load_from_disk),
