@@ -333,15 +333,17 @@ static int event_annotations(const struct np_night *n, struct ann_list *l)
 		double dur = -1;
 		switch (e->ev.kind) {
 		case NP_EVENT_ALERT_FIRED:
+			if (e->origin != NP_ORIGIN_DEVICE)
+				continue;
 			for (size_t j = i + 1; j < n->n_events; j++)
 				if (n->events[j].ev.kind == NP_EVENT_ALERT_CLEARED) {
 					dur = n->events[j].t_s - e->t_s;
 					break;
 				}
-			snprintf(buf, sizeof buf, "Alert: %s", pos);
+			snprintf(buf, sizeof buf, "Device alert: %s, level %u", pos, e->ev.level);
 			break;
 		case NP_EVENT_HOST_ALERT:
-			snprintf(buf, sizeof buf, "Host alert: %s", pos);
+			snprintf(buf, sizeof buf, "Host alert: %s, level %u", pos, e->ev.level);
 			break;
 		case NP_EVENT_BUTTON:
 			snprintf(buf, sizeof buf, "Button");

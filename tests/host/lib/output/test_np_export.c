@@ -80,7 +80,7 @@ static void make_night(struct fixture *fx, uint32_t rate_millihz, int lsb, bool 
 	n->gaps = fx->gap;
 	n->n_gaps = 1;
 	fx->ev[0] = (struct np_night_event){.t_s = 100, .ev = {.kind = NP_EVENT_ALERT_FIRED,
-							       .position = NP_POS_PRONE}};
+							       .position = NP_POS_PRONE, .level = 1}};
 	fx->ev[1] = (struct np_night_event){.t_s = 160, .ev = {.kind = NP_EVENT_ALERT_CLEARED,
 							       .position = NP_POS_PRONE}};
 	n->events = fx->ev;
@@ -208,7 +208,7 @@ static void test_edf_reads_back_exactly(void **state)
 	assert_true(find_annotation(h, na, "Position: prone", 120, 80));
 	assert_true(find_annotation(h, na, "Position: unknown", 200, 30));
 	assert_true(find_annotation(h, na, "Position: left", 230, 370));
-	assert_true(find_annotation(h, na, "Alert: prone", 100, 60));
+	assert_true(find_annotation(h, na, "Device alert: prone, level 1", 100, 60));
 	assert_true(find_annotation(h, na, "Gap: no data", 200, 30));
 	assert_true(find_annotation(h, na, "Note: simulated breathing 14.0 bpm", 0, 300));
 	/* Time order in the file. */
