@@ -274,6 +274,114 @@ static double mean_abs_err_mg(const double (*p)[3], size_t n, const double off[3
 #define AUTOCAL_MAX_ITER 1000
 #define AUTOCAL_TARGET_MG 10.0
 
+/* A fit outside these is not a calibration error but something else (GGIR's bounds). */
+#define AUTOCAL_SCALE_MIN 0.8
+#define AUTOCAL_SCALE_MAX 1.2
+#define AUTOCAL_OFFSET_MAX_G 0.3
+
+/* The points as doubles, unit weights; whether they reach past the sphere criterion
+ * on both sides of every axis (else the fit is not defined). */
+static bool load_points(const struct np_vec3 *points, size_t n, double (*p)[3], double *w)
+{
+	bool pos[3] = { false, false, false }, neg[3] = { false, false, false };
+	for (size_t i = 0; i < n; i++) {
+		p[i][0] = points[i].x;
+		p[i][1] = points[i].y;
+		p[i][2] = points[i].z;
+		for (int k = 0; k < 3; k++) {
+			pos[k] |= p[i][k] > SPHERE_CRITERION_G;
+			neg[k] |= p[i][k] < -SPHERE_CRITERION_G;
+		}
+		w[i] = 1.0;
+	}
+	return pos[0] && neg[0] && pos[1] && neg[1] && pos[2] && neg[2];
+}
+
+/*
+ * One step of GGIR's loop: move each corrected point to the nearest point on the unit
+ * sphere, regress that target on the corrected value per axis (weighted), fold the
+ * line into offset and scale, and down-weight points far from the sphere. *err gets
+ * the mean distance to the sphere before the step. false when a regression is singular.
+ */
+static bool fit_step(const double (*p)[3], double *w, size_t n, double off[3], double sc[3],
+		     double *err)
+{
+	double sw = 0, sx[3] = { 0 }, sy[3] = { 0 }, sxx[3] = { 0 }, sxy[3] = { 0 };
+	*err = 0;
+	for (size_t i = 0; i < n; i++) {
+		double c[3];
+		for (int k = 0; k < 3; k++)
+			c[k] = sc[k] * (p[i][k] + off[k]);
+		double norm = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+		if (norm < 1e-9)
+			continue;
+		double d2 = 0;
+		for (int k = 0; k < 3; k++) {
+			double t = c[k] / norm;
+			sx[k] += w[i] * c[k];
+			sy[k] += w[i] * t;
+			sxx[k] += w[i] * c[k] * c[k];
+			sxy[k] += w[i] * c[k] * t;
+			d2 += (c[k] - t) * (c[k] - t);
+		}
+		sw += w[i];
+		*err += sqrt(d2);
+		w[i] = 1.0 / fmax(sqrt(d2), 0.01); /* GGIR caps weights at 100 */
+	}
+	for (int k = 0; k < 3; k++) {
+		double den = sw * sxx[k] - sx[k] * sx[k];
+		if (fabs(den) < 1e-15)
+			return false;
+		double b = (sw * sxy[k] - sx[k] * sy[k]) / den;
+		double c0 = (sy[k] - b * sx[k]) / sw;
+		/* target = c0 + b * sc * (raw + off)  =>  new sc = b * sc,
+		 * new off = off + c0 / (b * sc) */
+		off[k] += c0 / (b * sc[k]);
+		sc[k] *= b;
+	}
+	*err /= (double)n;
+	return true;
+}
+
+/* Iterate fit_step() until the error settles; false when the fit breaks down. */
+static bool fit_sphere(const double (*p)[3], double *w, size_t n, double off[3], double sc[3])
+{
+	double prev_err = 1e9, err;
+	for (int it = 0; it < AUTOCAL_MAX_ITER; it++) {
+		if (!fit_step(p, w, n, off, sc, &err))
+			return false;
+		if (fabs(prev_err - err) < 1e-9)
+			break;
+		prev_err = err;
+	}
+	return true;
+}
+
+/* Apply the fit to *a if it is plausible and better; otherwise say why not. */
+static void accept_fit(struct np_autocal *a, const double (*p)[3], size_t n, const double off[3],
+		       const double sc[3])
+{
+	double after = mean_abs_err_mg(p, n, off, sc);
+	for (int k = 0; k < 3; k++) {
+		if (!(sc[k] > AUTOCAL_SCALE_MIN && sc[k] < AUTOCAL_SCALE_MAX &&
+		      fabs(off[k]) < AUTOCAL_OFFSET_MAX_G)) {
+			a->status = NP_AUTOCAL_IMPLAUSIBLE;
+			return;
+		}
+	}
+	if (!(after < AUTOCAL_TARGET_MG && after < a->err_before_mg)) {
+		a->status = NP_AUTOCAL_NO_GAIN;
+		return;
+	}
+	for (int k = 0; k < 3; k++) {
+		a->offset_g[k] = (float)off[k];
+		a->scale[k] = (float)sc[k];
+	}
+	a->err_after_mg = (float)after;
+	a->status = NP_AUTOCAL_APPLIED;
+	a->applied = true;
+}
+
 int np_autocal_fit(const struct np_vec3 *points, size_t n, struct np_autocal *a)
 {
 	if (!a || (n && !points))
@@ -290,85 +398,12 @@ int np_autocal_fit(const struct np_vec3 *points, size_t n, struct np_autocal *a)
 		free(w);
 		return NP_ERR_NOMEM;
 	}
-	bool pos[3] = { false, false, false }, neg[3] = { false, false, false };
-	for (size_t i = 0; i < n; i++) {
-		p[i][0] = points[i].x;
-		p[i][1] = points[i].y;
-		p[i][2] = points[i].z;
-		for (int k = 0; k < 3; k++) {
-			pos[k] |= p[i][k] > SPHERE_CRITERION_G;
-			neg[k] |= p[i][k] < -SPHERE_CRITERION_G;
-		}
-		w[i] = 1.0;
-	}
+	bool spread = load_points(points, n, p, w);
 	double off[3] = { 0, 0, 0 }, sc[3] = { 1, 1, 1 };
 	a->err_before_mg = a->err_after_mg = (float)mean_abs_err_mg((const double(*)[3])p, n, off, sc);
 	a->status = NP_AUTOCAL_SPREAD;
-	if (!(pos[0] && neg[0] && pos[1] && neg[1] && pos[2] && neg[2]))
-		goto out;
-
-	/* GGIR's loop: move each corrected point to the nearest point on the unit sphere,
-	 * regress that target on the corrected value per axis (weighted), fold the line
-	 * into offset and scale, and down-weight points far from the sphere. */
-	double prev_err = 1e9;
-	for (int it = 0; it < AUTOCAL_MAX_ITER; it++) {
-		double sw = 0, sx[3] = { 0 }, sy[3] = { 0 }, sxx[3] = { 0 }, sxy[3] = { 0 };
-		double err = 0;
-		for (size_t i = 0; i < n; i++) {
-			double c[3];
-			for (int k = 0; k < 3; k++)
-				c[k] = sc[k] * (p[i][k] + off[k]);
-			double norm = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
-			if (norm < 1e-9)
-				continue;
-			double d2 = 0;
-			for (int k = 0; k < 3; k++) {
-				double t = c[k] / norm;
-				sx[k] += w[i] * c[k];
-				sy[k] += w[i] * t;
-				sxx[k] += w[i] * c[k] * c[k];
-				sxy[k] += w[i] * c[k] * t;
-				d2 += (c[k] - t) * (c[k] - t);
-			}
-			sw += w[i];
-			err += sqrt(d2);
-			w[i] = 1.0 / fmax(sqrt(d2), 0.01); /* GGIR caps weights at 100 */
-		}
-		for (int k = 0; k < 3; k++) {
-			double den = sw * sxx[k] - sx[k] * sx[k];
-			if (fabs(den) < 1e-15)
-				goto out;
-			double b = (sw * sxy[k] - sx[k] * sy[k]) / den;
-			double c0 = (sy[k] - b * sx[k]) / sw;
-			/* target = c0 + b * sc * (raw + off)  =>  new sc = b * sc,
-			 * new off = off + c0 / (b * sc) */
-			off[k] += c0 / (b * sc[k]);
-			sc[k] *= b;
-		}
-		err /= (double)n;
-		if (fabs(prev_err - err) < 1e-9)
-			break;
-		prev_err = err;
-	}
-	double after = mean_abs_err_mg((const double(*)[3])p, n, off, sc);
-	for (int k = 0; k < 3; k++) {
-		if (!(sc[k] > 0.8 && sc[k] < 1.2 && fabs(off[k]) < 0.3)) {
-			a->status = NP_AUTOCAL_IMPLAUSIBLE;
-			goto out;
-		}
-	}
-	if (!(after < AUTOCAL_TARGET_MG && after < a->err_before_mg)) {
-		a->status = NP_AUTOCAL_NO_GAIN;
-		goto out;
-	}
-	for (int k = 0; k < 3; k++) {
-		a->offset_g[k] = (float)off[k];
-		a->scale[k] = (float)sc[k];
-	}
-	a->err_after_mg = (float)after;
-	a->status = NP_AUTOCAL_APPLIED;
-	a->applied = true;
-out:
+	if (spread && fit_sphere((const double(*)[3])p, w, n, off, sc))
+		accept_fit(a, (const double(*)[3])p, n, off, sc);
 	free(p);
 	free(w);
 	return NP_OK;
