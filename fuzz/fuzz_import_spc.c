@@ -9,22 +9,13 @@
 #include "fuzz_import.h"
 #include "np_importers.h"
 
+static void set_opts(uint8_t sel, struct np_import_opts *o)
+{
+	o->rate_hz = sel & 1 ? 2.0 : 0.0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct np_import_opts o;
-	struct np_rec_data d;
-	struct np_import_error err;
-	struct np_text in;
-
-	if (size < 1)
-		return 0;
-	const char *text = (const char *)data + 1;
-	size_t len = size - 1;
-
-	fuzz_import_opts(&o);
-	o.rate_hz = data[0] & 1 ? 2.0 : 0.0;
-	np_text_init(&in, text, len);
-	int rc = np_import_spc(&in, &o, &d, &err);
-	fuzz_import_check(rc, &d, &err, text, len, NULL, 0);
+	fuzz_import_one(data, size, np_import_spc, set_opts);
 	return 0;
 }

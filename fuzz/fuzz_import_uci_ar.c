@@ -10,15 +10,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct np_import_opts o;
-	struct np_rec_data d;
-	struct np_import_error err;
-	struct np_text in;
-	const char *text = (const char *)data;
-
-	fuzz_import_opts(&o);
-	np_text_init(&in, text, size);
-	int rc = np_import_uci_ar(&in, &o, &d, &err);
-	fuzz_import_check(rc, &d, &err, text, size, NULL, 0);
+	fuzz_import_one(data, size, np_import_uci_ar, NULL);
 	return 0;
 }

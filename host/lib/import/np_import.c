@@ -89,8 +89,8 @@ int np_import_file(enum np_import_format fmt, const char *path, const char *labe
 		goto out;
 	/* The caller owns the line buffers (np_text.h): one line of each file in memory. */
 	buf = malloc(NP_TEXT_LINE_MAX + 1);
-	labels_buf = malloc(NP_TEXT_LINE_MAX + 1);
-	if (!buf || !labels_buf) {
+	labels_buf = labels_fp ? malloc(NP_TEXT_LINE_MAX + 1) : NULL;
+	if (!buf || (labels_fp && !labels_buf)) {
 		rc = NP_ERR_NOMEM;
 		snprintf(err->why, sizeof err->why, "%s", np_strerror(rc));
 		goto out;
