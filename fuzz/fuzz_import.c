@@ -55,12 +55,14 @@ static size_t count_lines(const char *text, size_t len)
 	return lines;
 }
 
-/* A column that exists has at least column - 1 separators before it somewhere. */
+/* A column that exists has at least column - 1 separators before it somewhere
+ * (a '\r' inside a line separates blank-separated columns, as a space does). */
 static size_t count_columns(const char *text, size_t len)
 {
 	size_t columns = 1;
 	for (size_t i = 0; i < len; i++)
-		columns += text[i] == ',' || text[i] == ';' || text[i] == '\t' || text[i] == ' ';
+		columns += text[i] == ',' || text[i] == ';' || text[i] == '\t' || text[i] == ' ' ||
+			   text[i] == '\r';
 	return columns;
 }
 

@@ -1,8 +1,8 @@
 /*
  * Fuzz target for the UCI HAPT importer with its labels file
  * (host/lib/import/np_import_hapt.c). The input is the data file, a NUL byte, then
- * labels.txt (no NUL: no labels). The file name says experiment 41. Invariants:
- * fuzz_import.h.
+ * labels.txt (no NUL: no labels), for experiment 41 (the shared options' file name
+ * is the spc pattern, which names no experiment). Invariants: fuzz_import.h.
  */
 #include <stdint.h>
 #include <string.h>
@@ -23,6 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t labels_len = nul ? size - len - 1 : 0;
 
 	fuzz_import_opts(&o);
+	o.hapt_experiment = 41;
 	np_text_init(&in, text, len);
 	np_text_init(&labels_in, labels, labels_len);
 	int rc = np_import_hapt(&in, &labels_in, &o, &d, &err);
