@@ -20,7 +20,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The Debian 12 packages of the shared libraries the program links (ldd, dpkg -S),
 # and PLplot's cairo driver, which it loads at run time for PNG, SVG and PDF.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-	"libc6 (>= 2.34), libserialport0, libcjson1 (>= 1.7.15), libplplot17, plplot-driver-cairo, libkissfft-float131, libedf1, libinih1")
+	"libc6 (>= 2.34), libserialport0, libcjson1 (>= 1.7.15), libplplot17, plplot-driver-cairo, libkissfft-float131, libedf1, libcsv3, libinih1")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion, man-db")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "zsh")
 

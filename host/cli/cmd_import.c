@@ -17,23 +17,28 @@ static const char usage[] =
 	"as ground-truth annotations. Formats (columns, axes, labels: datasets/IMPORT.md):\n"
 	"  spc     sleep-position-classification CSV: chest and ankle counts, positions 1-12\n"
 	"  uci-ar  UCI activity recognition with older people (RFID sternum sensor)\n"
-	"  hapt    UCI HAPT acc_expNN_userMM.txt, labels from --labels labels.txt\n"
-	"  csv     [t,]x,y,z[,x2,y2,z2][,label]: time in seconds, or a fixed --rate\n"
+	"  hapt    UCI HAPT acc_expNN_userMM.txt; needs --labels labels.txt\n"
+	"  csv     [t,]x,y,z[,x2,y2,z2][,label]: time in seconds, or a fixed --rate;\n"
+	"          with a header, columns go by name (t, x, y, z, ax, acc_x, label, ...)\n"
 	"\n"
 	"options:\n"
 	"  -o, --output FILE     recording to write (required)\n"
 	"  --rate HZ             rows per second (spc: default 1; hapt: default 50;\n"
 	"                        csv: the file has no time column)\n"
-	"  --labels FILE         hapt: the dataset's labels.txt\n"
+	"  --labels FILE         hapt (required): the dataset's labels.txt\n"
 	"  --experiment N        hapt: experiment number, when the file name does not tell\n"
-	"  --scale g|mg|counts   csv: units of the acceleration columns (default g)\n"
+	"  --scale g|mg|ms2|counts\n"
+	"                        csv: units of the acceleration columns (default g;\n"
+	"                        ms2: m/s^2, as phone apps write, 9.80665 per g)\n"
 	"  --lsb-per-g N         csv with --scale counts: counts per g\n"
 	"  --start TIME          UTC time of the first row, YYYY-MM-DDTHH:MM:SS (default:\n"
 	"                        the date in an spc file name, else unknown)\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"A malformed row stops the import with FILE:LINE: column N: reason; nothing is\n"
-	"written then.\n"
+	"written then. INPUT must be a regular file or a pipe. Notes about an input that\n"
+	"imports (repeated times kept, a magnitude far from 1 g) go to stderr as\n"
+	"\"import: ...\" and into the recording as NOTE annotations.\n"
 	"\n"
 	"exit codes: 0 ok, 1 write failure, 2 bad usage or bad input (nothing written)\n";
 
@@ -69,7 +74,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "start", required_argument, NULL, OPT_START },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const scales[] = { "g", "mg", "counts", NULL };
+	/* In enum np_import_scale order. */
+	static const char *const scales[] = { "g", "mg", "counts", "ms2", NULL };
 	const struct np_cli_cmd *cmd = &np_cmd_import;
 	long l;
 	int c;
@@ -100,7 +106,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_SCALE: {
 			int k = np_cli_choice(optarg, scales);
 			if (k < 0)
-				return np_cli_usage_error(cmd, "--scale: expected g, mg or counts, not '%s'",
+				return np_cli_usage_error(cmd, "--scale: expected g, mg, ms2 or counts, not '%s'",
 							  optarg);
 			a->o.scale = (enum np_import_scale)k;
 			a->scale_set = true;
@@ -172,7 +178,16 @@ static int report_error(const struct np_import_error *err, int rc)
 		else
 			np_cli_error(where, "%s", err->why);
 	}
-	return rc == NP_ERR_NOMEM ? NP_EXIT_FAILURE : NP_EXIT_USAGE;
+	/* Out of memory too: the input is what is too large, not a fault of the machine. */
+	return NP_EXIT_USAGE;
+}
+
+/* What the import noticed without failing: its NOTEs ("import: ...") on stderr. */
+static void show_notes(const struct np_rec_data *d)
+{
+	for (size_t i = 0; i < d->n_ann; i++)
+		if (d->ann[i].kind == NP_ANN_NOTE && strncmp(d->ann[i].text, "import: ", 8) == 0)
+			fprintf(stderr, "%s\n", d->ann[i].text);
 }
 
 static int run(int argc, char **argv)
@@ -190,6 +205,7 @@ static int run(int argc, char **argv)
 	int rc = np_import_file(a.fmt, a.input, a.labels, &a.o, &d, &err);
 	if (rc != NP_OK)
 		return report_error(&err, rc);
+	show_notes(&d);
 	np_cli_tmp_hold(a.output);
 	rc = np_rec_data_write(&d, a.output, &np_cli_tmp_watch);
 	np_cli_tmp_done();

@@ -3,6 +3,7 @@
  * bad input gives exit 2, "nightpose: FILE:LINE: column N: why", and no output
  * file (not even a temporary one); an existing output file is left alone.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "cli_run.h"
 #include "np_err.h"
 #include "np_night.h"
+#include "np_posture.h"
 #include "rec_fixture.h"
 
 #define SPC_BUNDLED NP_SOURCE_DIR "/datasets/spc/axel_20220610_193124.csv"
@@ -87,10 +89,20 @@ static void malformed_row_names_file_line_and_column(void **state)
 	snprintf(msg, sizeof msg, "%s:2: expected 7 columns, found 6", c->in);
 	expect_refused(c, msg);
 
-	write_input(c, "t,x,y,z\n0,0,0,1\n0.5,0,0,1\n0.5,0,0,1\n");
+	write_input(c, "t,x,y,z\n0,0,0,1\n100,0,0,1\n20,0,0,1\n");
 	IMPORT(c, "csv", c->in, "-o", c->out);
 	snprintf(msg, sizeof msg,
-		 "%s:4: column 1: time 0.500 s is not after the previous row's 0.500 s", c->in);
+		 "%s:4: column 1: time 20.000 s is 80.000 s before an earlier row's: more than "
+		 "60 s back, this is not one recording",
+		 c->in);
+	expect_refused(c, msg);
+
+	write_input(c, "t,x,y,z\n0,\"0\"x,0,1\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	snprintf(msg, sizeof msg,
+		 "%s:2: column 2: stray quote (a quoted field is \"...\", with \"\" for a quote "
+		 "inside)",
+		 c->in);
 	expect_refused(c, msg);
 
 	write_input(c, "0,0,0,1\n0.5,0,0,20\n");
@@ -244,6 +256,175 @@ static void csv_with_rate_and_counts(void **state)
 	np_night_free(&n);
 }
 
+/* Runs an import that must succeed, and loads the recording. */
+static void expect_imported(struct ctx *c, const char *err, struct np_night *n)
+{
+	assert_int_equal(c->cli.r.status, 0);
+	assert_string_equal(c->cli.r.err, err);
+	assert_string_equal(c->cli.r.out, "");
+	assert_int_equal(np_night_load(c->out, n), NP_OK);
+}
+
+/* Real loggers repeat and jitter times (two files of the UCI S2 set do): the rows
+ * are kept, and a note (not an error) says how many. */
+static void repeated_times_are_kept_with_a_note(void **state)
+{
+	struct ctx *c = *state;
+	struct np_night n;
+
+	write_input(c, "0,0.27,1.0,-0.08,1,-63.5,2.4,924.25,1\n"
+		       "0.5,0.27,1.0,-0.08,1,-63,4.7,921.75,1\n"
+		       "0.5,0.28,1.0,-0.08,1,-63,4.7,921.75,1\n"
+		       "1.5,0.30,1.0,-0.08,1,-63.5,3.0,923.75,3\n");
+	IMPORT(c, "uci-ar", c->in, "-o", c->out);
+	expect_imported(c,
+			"import: 1 row with a repeated or decreasing time kept (1 ms after the "
+			"row before)\n",
+			&n);
+	assert_int_equal(n.sensor[0].n, 4);
+	assert_true(fabs(n.sensor[0].v[2].t_s - 0.501) < 1e-9);
+	size_t notes = 0;
+	for (size_t i = 0; i < n.n_ann; i++)
+		notes += n.ann[i].kind == NP_ANN_NOTE &&
+			 strstr(n.ann[i].text, "import: 1 row with a repeated") != NULL;
+	assert_int_equal(notes, 1);
+	np_night_free(&n);
+
+	unlink(c->out);
+	write_input(c, "t,x,y,z\n5,0,0,1\n5,0,0,1\n5,0,0,1\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	char msg[8192];
+	snprintf(msg, sizeof msg, "%s: all 3 rows have the same time: not a recording", c->in);
+	expect_refused(c, msg);
+}
+
+/* Phone apps write m/s^2: --scale ms2 reads it, and g by mistake gets a warning. */
+static void metres_per_second_squared(void **state)
+{
+	struct ctx *c = *state;
+	struct np_night n;
+
+	write_input(c, "t,x,y,z\n0,0.1,0.2,9.81\n0.02,0.1,0.2,9.79\n0.04,0.0,0.1,9.80\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	expect_imported(c, "import: median magnitude 9.8 g: is the file in m/s\xc2\xb2? "
+			   "(--scale ms2)\n",
+			&n);
+	np_night_free(&n);
+
+	IMPORT(c, "csv", c->in, "-o", c->out, "--scale", "ms2");
+	expect_imported(c, "", &n);
+	assert_int_equal(n.sensor[0].n, 3);
+	assert_true(fabs(n.sensor[0].v[0].z - 9.81 / 9.80665) < 0.001);
+	assert_int_equal(n.n_ann, 0);
+	np_night_free(&n);
+}
+
+/* Quoted fields ("0.1", as spreadsheets and pandas may write) are plain values. */
+static void quoted_fields_are_values(void **state)
+{
+	struct ctx *c = *state;
+	struct np_night n;
+
+	write_input(c, "\"t\",\"x\",\"y\",\"z\",\"label\"\n"
+		       "\"0.0\",\"0.1\",\"-0.02\",\"0.98\",\"supine\"\n"
+		       "\"0.04\",\"0.1\",\"-0.02\",\"0.98\",supine\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	expect_imported(c, "", &n);
+	assert_int_equal(n.sensor[0].n, 2);
+	assert_true(fabs(n.sensor[0].v[1].x - 0.1) < 1e-6);
+	assert_int_equal(n.ann[0].position, NP_POS_SUPINE);
+	np_night_free(&n);
+
+	/* ';' with decimal commas, quoted or not. */
+	write_input(c, "t;x;y;z\n0;\"0,1\";0,2;0,98\n0,04;0,1;\"0,2\";0,97\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	expect_imported(c, "", &n);
+	assert_true(fabs(n.sensor[0].v[0].x - 0.1) < 1e-6);
+	assert_true(fabs(n.sensor[0].v[1].t_s - 0.04) < 1e-9);
+	np_night_free(&n);
+}
+
+/* With a header, columns go by name: "t,x,y,z" with --rate used to read z as a label. */
+static void header_names_pick_the_columns(void **state)
+{
+	struct ctx *c = *state;
+	struct np_night n;
+
+	write_input(c, "t,x,y,z\n0,0.01,-0.02,0.98\n0.04,0.02,-0.01,0.99\n");
+	IMPORT(c, "csv", c->in, "-o", c->out, "--rate", "25");
+	expect_imported(c, "", &n);
+	assert_int_equal(n.sensor[0].n, 2);
+	assert_true(fabs(n.sensor[0].v[1].z - 0.99) < 1e-6);
+	assert_int_equal(n.n_ann, 0);
+	np_night_free(&n);
+
+	/* Any order, other names, unknown columns read past. */
+	write_input(c, "Label,gyro_x,Acc_Z (g),acc_y,ACC_X,Timestamp\n"
+		       "left,1.5,0.05,-0.99,0.01,10.0\n"
+		       "left,1.4,0.04,-0.98,0.02,10.5\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	expect_imported(c, "", &n);
+	assert_int_equal(n.sensor[0].n, 2);
+	assert_true(fabs(n.sensor[0].v[1].t_s - 0.5) < 1e-9);
+	assert_true(fabs(n.sensor[0].v[0].x - 0.01) < 1e-6);
+	assert_true(fabs(n.sensor[0].v[0].y + 0.99) < 1e-6);
+	assert_true(fabs(n.sensor[0].v[0].z - 0.05) < 1e-6);
+	assert_int_equal(n.ann[0].position, NP_POS_LEFT);
+	np_night_free(&n);
+
+	char msg[8192];
+	unlink(c->out);
+	write_input(c, "x,y,label\n0,0,supine\n");
+	IMPORT(c, "csv", c->in, "-o", c->out, "--rate", "25");
+	snprintf(msg, sizeof msg, "%s:1: the header has no z column (names: datasets/IMPORT.md)",
+		 c->in);
+	expect_refused(c, msg);
+
+	write_input(c, "x,y,z\n0,0,1\n");
+	IMPORT(c, "csv", c->in, "-o", c->out);
+	snprintf(msg, sizeof msg,
+		 "%s:1: the header has no time column (t, time or timestamp): give --rate", c->in);
+	expect_refused(c, msg);
+}
+
+/* Devices are not data: /dev/zero used to be read into memory without end. */
+static void devices_are_refused_and_huge_lines_stop(void **state)
+{
+	struct ctx *c = *state;
+	char msg[8192];
+
+	IMPORT(c, "csv", "/dev/zero", "-o", c->out, "--rate", "25");
+	expect_refused(c, "/dev/zero: not a regular file or pipe");
+	IMPORT(c, "uci-ar", "/dev/urandom", "-o", c->out);
+	expect_refused(c, "/dev/urandom: not a regular file or pipe");
+
+	/* A regular file without line ends stops at the line cap, not at the memory's end. */
+	size_t big = 200000;
+	char *text = malloc(big + 1);
+	assert_non_null(text);
+	memset(text, '1', big);
+	text[big] = '\0';
+	write_input(c, text);
+	free(text);
+	IMPORT(c, "csv", c->in, "-o", c->out, "--rate", "25");
+	snprintf(msg, sizeof msg, "%s:1: line longer than 65536 characters (not a text file?)",
+		 c->in);
+	expect_refused(c, msg);
+}
+
+static void hapt_help_says_labels_are_needed(void **state)
+{
+	struct ctx *c = *state;
+	IMPORT(c, "--help");
+	assert_non_null(strstr(c->cli.r.out, "hapt    UCI HAPT acc_expNN_userMM.txt; needs --labels"));
+	assert_non_null(strstr(c->cli.r.out, "--labels FILE         hapt (required)"));
+	assert_non_null(strstr(c->cli.r.out, "--scale g|mg|ms2|counts"));
+
+	IMPORT(c, "hapt", "acc_exp41_user20.txt", "-o", c->out);
+	assert_int_equal(c->cli.r.status, 2);
+	assert_non_null(strstr(c->cli.r.err, "hapt needs --labels labels.txt"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +440,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(help_goes_to_stdout, setup, cli_ctx_teardown),
 		cmocka_unit_test_setup_teardown(unwritable_output_is_a_runtime_failure, setup, cli_ctx_teardown),
 		cmocka_unit_test_setup_teardown(csv_with_rate_and_counts, setup, cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(repeated_times_are_kept_with_a_note, setup,
+						cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(metres_per_second_squared, setup, cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(quoted_fields_are_values, setup, cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(header_names_pick_the_columns, setup, cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(devices_are_refused_and_huge_lines_stop, setup,
+						cli_ctx_teardown),
+		cmocka_unit_test_setup_teardown(hapt_help_says_labels_are_needed, setup,
+						cli_ctx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

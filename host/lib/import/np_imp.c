@@ -9,6 +9,7 @@
 #include "np_civil.h"
 #include "np_err.h"
 #include "np_imp.h"
+#include "np_posture.h"
 #include "np_rec_data.h"
 
 static const char *base_name(const char *path)
@@ -36,8 +37,8 @@ static int64_t date_from_name(const char *name)
 }
 
 void np_imp_begin(struct np_imp *im, struct np_rec_data *d, struct np_import_error *err,
-		  const struct np_import_opts *o, enum np_import_format fmt, const char *buf,
-		  size_t len, unsigned sensors)
+		  const struct np_import_opts *o, enum np_import_format fmt, struct np_text *in,
+		  unsigned sensors)
 {
 	memset(im, 0, sizeof *im);
 	memset(err, 0, sizeof *err);
@@ -45,7 +46,10 @@ void np_imp_begin(struct np_imp *im, struct np_rec_data *d, struct np_import_err
 	im->d = d;
 	im->err = err;
 	im->o = o;
-	np_text_init(&im->text, buf, len);
+	im->text = in;
+	/* Strict: a stray quote is an error, not data. Only '\n' ends a row (a lone '\r'
+	 * inside a line stays a blank, as np_text_split treats it). */
+	csv_init(&im->csv, CSV_STRICT | CSV_STRICT_FINI);
 
 	struct np_rec_header *h = &d->header;
 	const char *name = o->name ? o->name : "-";
@@ -94,7 +98,7 @@ void np_imp_irregular(struct np_imp *im)
 
 bool np_imp_next_line(struct np_imp *im, const char **line, size_t *len, bool comments)
 {
-	while (np_text_next(&im->text, line, len)) {
+	while (np_text_next(im->text, line, len)) {
 		if (np_text_blank(*line, *len))
 			continue;
 		if (comments) {
@@ -109,10 +113,29 @@ bool np_imp_next_line(struct np_imp *im, const char **line, size_t *len, bool co
 	return false;
 }
 
+/* A read error or an overlong line explains whatever the importer says next
+ * ("no data rows", a missing column): report it instead. */
+static int text_failure(struct np_imp *im)
+{
+	const struct np_text *t = im->text;
+	im->err->line = t->line;
+	im->err->column = 0;
+	if (t->err == NP_ERR_IO) {
+		snprintf(im->err->why, sizeof im->err->why, "read failed: %s",
+			 strerror(t->os_errno));
+		return NP_ERR_IO;
+	}
+	snprintf(im->err->why, sizeof im->err->why,
+		 "line longer than %u characters (not a text file?)", NP_TEXT_LINE_MAX);
+	return NP_ERR_FORMAT;
+}
+
 int np_imp_fail(struct np_imp *im, unsigned column, int rc, const char *fmt, ...)
 {
 	va_list ap;
-	im->err->line = im->text.line;
+	if (im->text->err != NP_OK)
+		return text_failure(im);
+	im->err->line = im->text->line;
 	im->err->column = column;
 	va_start(ap, fmt);
 	vsnprintf(im->err->why, sizeof im->err->why, fmt, ap);
@@ -122,8 +145,108 @@ int np_imp_fail(struct np_imp *im, unsigned column, int rc, const char *fmt, ...
 
 int np_imp_fail_file(struct np_imp *im, int rc, const char *why)
 {
+	if (im->text->err != NP_OK)
+		return text_failure(im);
 	np_imp_fail(im, 0, rc, "%s", why);
 	im->err->line = 0;
+	return rc;
+}
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct np_imp *im = data;
+	if (im->row_len + len > NP_TEXT_LINE_MAX) {
+		im->row_too_long = true;
+		return;
+	}
+	memcpy(im->row + im->row_len, s, len);
+	if (im->n_fields < im->fields_cap)
+		im->fields[im->n_fields] =
+			np_field_trim((struct np_field){ im->row + im->row_len, len });
+	im->row_len += len;
+	im->n_fields++;
+}
+
+static void csv_row(int c, void *data)
+{
+	(void)c;
+	((struct np_imp *)data)->row_done = true;
+}
+
+static int csv_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int csv_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+static int csv_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+int np_imp_split(struct np_imp *im, const char *line, size_t len, char sep, struct np_field *f,
+		 size_t cap, size_t *n)
+{
+	if (sep == NP_TEXT_SEP_BLANKS) {
+		*n = np_text_split(line, len, sep, f, cap);
+		return NP_OK;
+	}
+	/* Unquoted fields hold only bytes of the line: one line's worth is enough. */
+	if (!im->row && !(im->row = malloc(NP_TEXT_LINE_MAX)))
+		return np_imp_fail(im, 0, NP_ERR_NOMEM, "out of memory");
+	csv_set_delim(&im->csv, (unsigned char)sep);
+	csv_set_space_func(&im->csv, sep == '\t' ? csv_space : csv_blank);
+	csv_set_term_func(&im->csv, csv_lf);
+	im->fields = f;
+	im->fields_cap = cap;
+	im->n_fields = im->row_len = 0;
+	im->row_done = im->row_too_long = false;
+	*n = 0;
+	if (csv_parse(&im->csv, line, len, csv_field, csv_row, im) != len ||
+	    csv_parse(&im->csv, "\n", 1, csv_field, csv_row, im) != 1) {
+		if (csv_error(&im->csv) != CSV_EPARSE)
+			return np_imp_fail(im, 0, NP_ERR_NOMEM, "out of memory");
+		return np_imp_fail(im, (unsigned)im->n_fields + 1, NP_ERR_FORMAT,
+				   "stray quote (a quoted field is \"...\", with \"\" for a "
+				   "quote inside)");
+	}
+	if (!im->row_done)
+		return np_imp_fail(im, (unsigned)im->n_fields + 1, NP_ERR_FORMAT,
+				   "quoted field not closed on its line");
+	if (im->row_too_long)
+		return np_imp_fail(im, 0, NP_ERR_FORMAT, "row longer than %u characters",
+				   NP_TEXT_LINE_MAX);
+	*n = im->n_fields;
+	return NP_OK;
+}
+
+int np_imp_next_tick(struct np_imp *im, size_t row, uint32_t *tick)
+{
+	if (row == 0) {
+		*tick = 0;
+		return NP_OK;
+	}
+	if (*tick > UINT32_MAX - im->period_ticks)
+		return np_imp_fail(im, 0, NP_ERR_RANGE, "too many rows for the sample rate");
+	*tick += im->period_ticks;
+	return NP_OK;
+}
+
+int np_imp_add(struct np_imp *im, unsigned sensor, uint32_t tick, const int16_t a[3])
+{
+	if (im->d->track[sensor].n >= NP_IMP_ROWS_MAX)
+		return np_imp_fail(im, 0, NP_ERR_RANGE,
+				   "more than %u rows: split the input (a night at 100 Hz is "
+				   "about 3 million)",
+				   NP_IMP_ROWS_MAX);
+	int rc = np_rec_data_add(im->d, sensor, tick, a[0], a[1], a[2]);
+	if (rc == NP_ERR_NOMEM)
+		return np_imp_fail(im, 0, rc, "out of memory after %zu rows: the input is too large",
+				   im->d->track[sensor].n);
 	return rc;
 }
 
@@ -230,11 +353,22 @@ int np_imp_row_time(struct np_imp *im, const struct np_field *f, size_t i, size_
 		return rc;
 	if (row == 0)
 		*t0 = t;
-	double ticks = round((t - *t0) * hz);
-	if (row > 0 && !(ticks > (double)*tick))
+	else if (t < im->t_max - NP_IMP_BACK_MAX_S)
 		return np_imp_fail(im, (unsigned)i + 1, NP_ERR_FORMAT,
-				   "time %.3f s is not after the previous row's %.3f s", t,
-				   *t0 + (double)*tick / hz);
+				   "time %.3f s is %.3f s before an earlier row's: more than "
+				   "%.0f s back, this is not one recording",
+				   t, im->t_max - t, NP_IMP_BACK_MAX_S);
+	if (row == 0 || t > im->t_max)
+		im->t_max = t;
+	double ticks = round((t - *t0) * hz);
+	im->timed = true;
+	if (ticks != 0.0)
+		im->time_varies = true;
+	if (row > 0 && !(ticks > (double)*tick)) {
+		/* Kept just after the previous row: real loggers repeat and jitter times. */
+		im->time_fixes++;
+		ticks = (double)*tick + 1.0;
+	}
 	if (!(ticks <= (double)UINT32_MAX))
 		return np_imp_fail(im, (unsigned)i + 1, NP_ERR_RANGE,
 				   "time %.3f s is too far from the first row's (at most %.0f s)",
@@ -278,14 +412,43 @@ uint32_t np_imp_end_tick(const struct np_imp *im)
 	return last > UINT32_MAX - step ? UINT32_MAX : last + step;
 }
 
+int np_imp_note(struct np_imp *im, uint32_t end_tick, const char *fmt, ...)
+{
+	char text[NP_ANNOTATION_TEXT_MAX + 1];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	return np_rec_data_annotate(im->d, 0, end_tick, NP_ANN_NOTE, NP_POS_UNKNOWN, text);
+}
+
 int np_imp_finish(struct np_imp *im, int rc, uint32_t end_tick)
 {
 	struct np_rec_data *d = im->d;
+	csv_free(&im->csv);
+	free(im->row);
+	im->row = NULL;
+	if (im->text->err != NP_OK)
+		rc = text_failure(im);
 	if (rc == NP_OK && d->track[0].n == 0)
 		rc = np_imp_fail_file(im, NP_ERR_FORMAT,
-				      im->text.line ? "no data rows" : "empty file");
+				      im->text->line ? "no data rows" : "empty file");
+	if (rc == NP_OK && im->timed && d->track[0].n > 1 && !im->time_varies) {
+		char why[80];
+		snprintf(why, sizeof why, "all %zu rows have the same time: not a recording",
+			 d->track[0].n);
+		rc = np_imp_fail_file(im, NP_ERR_FORMAT, why);
+	}
 	if (rc == NP_OK)
 		rc = close_run(im, end_tick);
+	if (rc == NP_OK && im->time_fixes)
+		rc = np_imp_note(im, end_tick,
+				 im->time_fixes == 1
+					 ? "import: %lu row with a repeated or decreasing time kept "
+					   "(1 ms after the row before)"
+					 : "import: %lu rows with repeated or decreasing times kept "
+					   "(each 1 ms after the row before)",
+				 im->time_fixes);
 	if (rc != NP_OK) {
 		np_rec_data_free(d);
 		if (rc == NP_ERR_NOMEM && !im->err->why[0])

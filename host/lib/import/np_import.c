@@ -53,52 +53,62 @@ int np_import_parse_utc(const char *s, int64_t *utc_ms)
 	return NP_OK;
 }
 
+/* Opens path for an import; on failure err says why. */
+static int open_input(const char *path, FILE **fp, struct np_import_error *err)
+{
+	int rc = np_text_open(path, fp);
+	err->file = path;
+	if (rc == NP_ERR_UNSUPP)
+		snprintf(err->why, sizeof err->why, "not a regular file or pipe");
+	else if (rc != NP_OK)
+		snprintf(err->why, sizeof err->why, "%s", strerror(errno));
+	return rc;
+}
+
 int np_import_file(enum np_import_format fmt, const char *path, const char *labels_path,
 		   const struct np_import_opts *o, struct np_rec_data *d,
 		   struct np_import_error *err)
 {
 	struct np_import_opts opts = *o;
-	char *buf = NULL, *labels = NULL;
-	size_t len = 0, labels_len = 0;
+	struct np_text in, labels;
+	FILE *fp = NULL, *labels_fp = NULL;
+	char *buf = NULL, *labels_buf = NULL;
 	int rc;
 
 	np_rec_data_init(d);
 	memset(err, 0, sizeof *err);
 	if (!opts.name)
 		opts.name = path;
-	err->file = path;
-	rc = np_text_read_file(path, &buf, &len);
-	if (rc == NP_OK && fmt == NP_IMPORT_HAPT) {
-		if (!labels_path) {
-			snprintf(err->why, sizeof err->why, "hapt needs --labels labels.txt");
-			free(buf);
-			return NP_ERR_ARG;
-		}
-		err->file = labels_path;
-		rc = np_text_read_file(labels_path, &labels, &labels_len);
-		if (rc == NP_OK)
-			err->file = path;
+	if (fmt == NP_IMPORT_HAPT && !labels_path) {
+		err->file = path;
+		snprintf(err->why, sizeof err->why, "hapt needs --labels labels.txt");
+		return NP_ERR_ARG;
 	}
-	if (rc != NP_OK) {
-		int e = errno;
-		snprintf(err->why, sizeof err->why, "%s",
-			 rc == NP_ERR_IO ? strerror(e) : np_strerror(rc));
-		free(buf);
-		errno = e;
-		return rc;
+	if ((rc = open_input(path, &fp, err)) != NP_OK ||
+	    (labels_path && (rc = open_input(labels_path, &labels_fp, err)) != NP_OK))
+		goto out;
+	/* The caller owns the line buffers (np_text.h): one line of each file in memory. */
+	buf = malloc(NP_TEXT_LINE_MAX + 1);
+	labels_buf = labels_fp ? malloc(NP_TEXT_LINE_MAX + 1) : NULL;
+	if (!buf || (labels_fp && !labels_buf)) {
+		rc = NP_ERR_NOMEM;
+		snprintf(err->why, sizeof err->why, "%s", np_strerror(rc));
+		goto out;
 	}
+	np_text_init_stream(&in, fp, buf, NP_TEXT_LINE_MAX + 1);
+	np_text_init_stream(&labels, labels_fp, labels_buf, NP_TEXT_LINE_MAX + 1);
 	switch (fmt) {
 	case NP_IMPORT_CSV:
-		rc = np_import_csv(buf, len, &opts, d, err);
+		rc = np_import_csv(&in, &opts, d, err);
 		break;
 	case NP_IMPORT_SPC:
-		rc = np_import_spc(buf, len, &opts, d, err);
+		rc = np_import_spc(&in, &opts, d, err);
 		break;
 	case NP_IMPORT_UCI_AR:
-		rc = np_import_uci_ar(buf, len, &opts, d, err);
+		rc = np_import_uci_ar(&in, &opts, d, err);
 		break;
 	case NP_IMPORT_HAPT:
-		rc = np_import_hapt(buf, len, labels, labels_len, &opts, d, err);
+		rc = np_import_hapt(&in, &labels, &opts, d, err);
 		break;
 	default:
 		rc = NP_ERR_ARG;
@@ -106,7 +116,14 @@ int np_import_file(enum np_import_format fmt, const char *path, const char *labe
 	}
 	/* The parsers clear err; say which file a failure is about. */
 	err->file = err->in_labels ? labels_path : path;
+out:;
+	int e = errno;
+	if (fp)
+		fclose(fp);
+	if (labels_fp)
+		fclose(labels_fp);
 	free(buf);
-	free(labels);
+	free(labels_buf);
+	errno = e;
 	return rc;
 }

@@ -2,10 +2,12 @@
  * Importers: public datasets and plain CSV to .npr recordings.
  * Formats, column meaning, axis and label mapping: datasets/IMPORT.md.
  *
- * Each importer parses a whole input held in memory into a struct np_rec_data
- * (samples in device counts and ground-truth annotations); np_rec_data_write()
- * then writes it through np_rec_builder. Nothing is written when parsing fails,
- * so a malformed row never leaves a recording behind.
+ * Each importer reads its input line by line (one line in memory at a time) into
+ * a struct np_rec_data (samples in device counts and ground-truth annotations);
+ * np_rec_data_write() then writes it through np_rec_builder. Nothing is written
+ * when parsing fails, so a malformed row never leaves a recording behind. What an
+ * import noticed without failing (repeated times, a magnitude far from 1 g) is a
+ * NOTE annotation whose text starts with "import: ".
  */
 #ifndef NIGHTPOSE_HOST_NP_IMPORT_H
 #define NIGHTPOSE_HOST_NP_IMPORT_H
@@ -34,7 +36,16 @@ enum np_import_scale {
 	NP_SCALE_G = 0,      /* stored as mg: lsb_per_g 1000 */
 	NP_SCALE_MG = 1,     /* stored as mg: lsb_per_g 1000 */
 	NP_SCALE_COUNTS = 2, /* stored as given: whole numbers, lsb_per_g from the options */
+	NP_SCALE_MS2 = 3,    /* m/s^2 (phone apps), stored as mg: lsb_per_g 1000 */
 };
+
+/* m/s^2 per g (standard gravity, CGPM 1901). */
+#define NP_STANDARD_GRAVITY 9.80665
+
+/* A csv import whose median magnitude is outside these (g) gets an "import:" NOTE
+ * naming the --scale that would give about 1 g. */
+#define NP_IMPORT_MAGNITUDE_MIN_G 0.5
+#define NP_IMPORT_MAGNITUDE_MAX_G 2.0
 
 #define NP_IMPORT_NO_START INT64_MIN
 
@@ -66,7 +77,9 @@ struct np_import_error {
 
 /*
  * Read path (and labels_path for hapt, else NULL) and parse it. Same returns as
- * the parsers, plus NP_ERR_IO (errno set; err->file names the file).
+ * the parsers, plus NP_ERR_IO (errno set; err->file names the file) and
+ * NP_ERR_UNSUPP (not a regular file or pipe: /dev/zero, a tty). Every failure is
+ * about the input, NP_ERR_NOMEM included (too many rows for this machine).
  * o->name defaults to path.
  */
 int np_import_file(enum np_import_format fmt, const char *path, const char *labels_path,

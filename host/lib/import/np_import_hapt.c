@@ -33,15 +33,12 @@ static int rows(struct np_imp *im)
 
 	for (size_t row = 0; rc == NP_OK && np_imp_next_line(im, &line, &len, false); row++) {
 		int16_t a[3];
-		if (row > 0 && tick > UINT32_MAX - im->period_ticks)
-			return np_imp_fail(im, 0, NP_ERR_RANGE, "too many rows for the sample rate");
-		if (row > 0)
-			tick += im->period_ticks;
 		size_t n = np_text_split(line, len, NP_TEXT_SEP_BLANKS, f, 3);
-		if ((rc = np_imp_check_columns(im, n, 3)) != NP_OK ||
+		if ((rc = np_imp_next_tick(im, row, &tick)) != NP_OK ||
+		    (rc = np_imp_check_columns(im, n, 3)) != NP_OK ||
 		    (rc = np_imp_accel(im, f, 0, same, 1.0, a)) != NP_OK)
 			return rc;
-		rc = np_rec_data_add(im->d, 0, tick, a[0], a[1], a[2]);
+		rc = np_imp_add(im, 0, tick, a);
 	}
 	return rc;
 }
@@ -100,13 +97,13 @@ static unsigned experiment_from_name(const char *name)
 	return 0;
 }
 
-int np_import_hapt(const char *buf, size_t len, const char *label_buf, size_t label_len,
+int np_import_hapt(struct np_text *in, struct np_text *labels_in,
 		   const struct np_import_opts *o, struct np_rec_data *d,
 		   struct np_import_error *err)
 {
 	struct np_imp im;
 
-	np_imp_begin(&im, d, err, o, NP_IMPORT_HAPT, buf, len, 1);
+	np_imp_begin(&im, d, err, o, NP_IMPORT_HAPT, in, 1);
 	unsigned exp = o->hapt_experiment ? o->hapt_experiment
 					  : experiment_from_name(o->name ? o->name : "");
 	int rc = np_imp_fixed_rate(&im, o->rate_hz > 0 ? o->rate_hz : 50.0);
@@ -116,8 +113,8 @@ int np_import_hapt(const char *buf, size_t len, const char *label_buf, size_t la
 				 "acc_expNN_userMM.txt");
 	if (rc == NP_OK)
 		rc = rows(&im);
-	if (rc == NP_OK && d->track[0].n > 0) {
-		np_text_init(&im.text, label_buf ? label_buf : "", label_buf ? label_len : 0);
+	if (rc == NP_OK && in->err == NP_OK && d->track[0].n > 0) {
+		im.text = labels_in;
 		rc = labels(&im, exp);
 	}
 	return np_imp_finish(&im, rc, np_imp_end_tick(&im));

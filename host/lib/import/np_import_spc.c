@@ -39,8 +39,10 @@ static int header(struct np_imp *im, char *sep)
 	if (!np_imp_next_line(im, &line, &len, false))
 		return np_imp_fail_file(im, NP_ERR_FORMAT, "empty file");
 	*sep = memchr(line, ';', len) ? ';' : ',';
-	size_t n = np_text_split(line, len, *sep, f, SPC_COLUMNS);
-	int rc = np_imp_check_columns(im, n, SPC_COLUMNS);
+	size_t n;
+	int rc = np_imp_split(im, line, len, *sep, f, SPC_COLUMNS, &n);
+	if (rc == NP_OK)
+		rc = np_imp_check_columns(im, n, SPC_COLUMNS);
 	for (size_t i = 0; rc == NP_OK && i < SPC_COLUMNS; i++) {
 		if (np_field_is(&f[i], spc_header[i]))
 			continue;
@@ -65,32 +67,30 @@ static int rows(struct np_imp *im, char sep)
 		long pos;
 		char text[48];
 
-		if (row > 0 && tick > UINT32_MAX - im->period_ticks)
-			return np_imp_fail(im, 0, NP_ERR_RANGE, "too many rows for the sample rate");
-		if (row > 0)
-			tick += im->period_ticks;
-		size_t n = np_text_split(line, len, sep, f, SPC_COLUMNS);
-		if ((rc = np_imp_check_columns(im, n, SPC_COLUMNS)) != NP_OK ||
+		size_t n;
+		if ((rc = np_imp_next_tick(im, row, &tick)) != NP_OK ||
+		    (rc = np_imp_split(im, line, len, sep, f, SPC_COLUMNS, &n)) != NP_OK ||
+		    (rc = np_imp_check_columns(im, n, SPC_COLUMNS)) != NP_OK ||
 		    (rc = np_imp_accel(im, f, 0, same, 1.0 / SPC_LSB_PER_G, chest)) != NP_OK ||
 		    (rc = np_imp_accel(im, f, 3, same, 1.0 / SPC_LSB_PER_G, ankle)) != NP_OK ||
 		    (rc = np_imp_whole(im, f, 6, 1, 12, &pos)) != NP_OK)
 			return rc;
 		snprintf(text, sizeof text, "%ld %s", pos, spc_names[pos - 1]);
-		if ((rc = np_rec_data_add(im->d, 0, tick, chest[0], chest[1], chest[2])) != NP_OK ||
-		    (rc = np_rec_data_add(im->d, 1, tick, ankle[0], ankle[1], ankle[2])) != NP_OK)
+		if ((rc = np_imp_add(im, 0, tick, chest)) != NP_OK ||
+		    (rc = np_imp_add(im, 1, tick, ankle)) != NP_OK)
 			return rc;
 		rc = np_imp_label(im, tick, NP_ANN_LABEL, spc_class[(pos - 1) / 3], text);
 	}
 	return rc;
 }
 
-int np_import_spc(const char *buf, size_t len, const struct np_import_opts *o,
-		  struct np_rec_data *d, struct np_import_error *err)
+int np_import_spc(struct np_text *in, const struct np_import_opts *o, struct np_rec_data *d,
+		  struct np_import_error *err)
 {
 	struct np_imp im;
 	char sep = ',';
 
-	np_imp_begin(&im, d, err, o, NP_IMPORT_SPC, buf, len, 2);
+	np_imp_begin(&im, d, err, o, NP_IMPORT_SPC, in, 2);
 	/* Keep the sensor's own counts: the mounting is unknown until calibrated. */
 	d->header.hello.lsb_per_g = SPC_LSB_PER_G;
 	int rc = np_imp_fixed_rate(&im, o->rate_hz > 0 ? o->rate_hz : 1.0);

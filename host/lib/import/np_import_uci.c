@@ -42,9 +42,10 @@ static int rows(struct np_imp *im)
 		long label;
 		char text[32];
 
-		size_t n = np_text_split(line, len, ',', f, UCI_COLUMNS);
+		size_t n;
 		/* Times count from the first row (0 in every file of the dataset). */
-		if ((rc = np_imp_check_columns(im, n, UCI_COLUMNS)) != NP_OK ||
+		if ((rc = np_imp_split(im, line, len, ',', f, UCI_COLUMNS, &n)) != NP_OK ||
+		    (rc = np_imp_check_columns(im, n, UCI_COLUMNS)) != NP_OK ||
 		    (rc = np_imp_row_time(im, f, UCI_TIME, row, &t0, &tick)) != NP_OK)
 			return rc;
 		if ((rc = np_imp_accel(im, f, UCI_ACCEL, uci_map, 1.0, a)) != NP_OK)
@@ -55,7 +56,7 @@ static int rows(struct np_imp *im)
 				return rc;
 		if ((rc = np_imp_whole(im, f, UCI_LABEL, 1, 4, &label)) != NP_OK)
 			return rc;
-		if ((rc = np_rec_data_add(im->d, 0, tick, a[0], a[1], a[2])) != NP_OK)
+		if ((rc = np_imp_add(im, 0, tick, a)) != NP_OK)
 			return rc;
 		snprintf(text, sizeof text, "%ld %s", label, uci_names[label - 1]);
 		/* Lying carries no side: the label says lying without a position. */
@@ -65,12 +66,12 @@ static int rows(struct np_imp *im)
 	return rc;
 }
 
-int np_import_uci_ar(const char *buf, size_t len, const struct np_import_opts *o,
-		     struct np_rec_data *d, struct np_import_error *err)
+int np_import_uci_ar(struct np_text *in, const struct np_import_opts *o, struct np_rec_data *d,
+		     struct np_import_error *err)
 {
 	struct np_imp im;
 
-	np_imp_begin(&im, d, err, o, NP_IMPORT_UCI_AR, buf, len, 1);
+	np_imp_begin(&im, d, err, o, NP_IMPORT_UCI_AR, in, 1);
 	np_imp_irregular(&im);
 	int rc = o->rate_hz > 0
 			 ? np_imp_fail(&im, 0, NP_ERR_RANGE,

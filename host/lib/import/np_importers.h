@@ -9,23 +9,25 @@
 
 #include "np_import.h"
 #include "np_rec_data.h"
+#include "np_text.h"
 
 /*
- * Parsers: buf holds the whole input (need not be NUL-terminated). On success d
- * holds the recording (free with np_rec_data_free()). Returns NP_OK;
- * NP_ERR_FORMAT (malformed input: err says where and why), NP_ERR_RANGE (a value
- * outside what the recording can hold, or bad options: err says which),
- * NP_ERR_NOMEM. On failure d is empty (no need to free).
+ * Parsers: in is read to its end (np_text_init() for a buffer, np_text_init_stream()
+ * for a file). On success d holds the recording (free with np_rec_data_free()).
+ * Returns NP_OK; NP_ERR_FORMAT (malformed input, or a line longer than
+ * NP_TEXT_LINE_MAX: err says where and why), NP_ERR_RANGE (a value outside what
+ * the recording can hold, too many rows, or bad options: err says which),
+ * NP_ERR_NOMEM, NP_ERR_IO (reading in failed). On failure d is empty (no need to
+ * free).
  */
-int np_import_csv(const char *buf, size_t len, const struct np_import_opts *o,
-		  struct np_rec_data *d, struct np_import_error *err);
-int np_import_spc(const char *buf, size_t len, const struct np_import_opts *o,
-		  struct np_rec_data *d, struct np_import_error *err);
-int np_import_uci_ar(const char *buf, size_t len, const struct np_import_opts *o,
-		     struct np_rec_data *d, struct np_import_error *err);
+int np_import_csv(struct np_text *in, const struct np_import_opts *o, struct np_rec_data *d,
+		  struct np_import_error *err);
+int np_import_spc(struct np_text *in, const struct np_import_opts *o, struct np_rec_data *d,
+		  struct np_import_error *err);
+int np_import_uci_ar(struct np_text *in, const struct np_import_opts *o, struct np_rec_data *d,
+		     struct np_import_error *err);
 /* labels: the HAPT labels.txt ("exp user activity first_row last_row" per line). */
-int np_import_hapt(const char *buf, size_t len, const char *labels, size_t labels_len,
-		   const struct np_import_opts *o, struct np_rec_data *d,
-		   struct np_import_error *err);
+int np_import_hapt(struct np_text *in, struct np_text *labels, const struct np_import_opts *o,
+		   struct np_rec_data *d, struct np_import_error *err);
 
 #endif

@@ -5,69 +5,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "np_err.h"
 
-int np_text_read_file(const char *path, char **buf, size_t *len)
+int np_text_open(const char *path, FILE **fp)
 {
-	*buf = NULL;
-	*len = 0;
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	struct stat st;
+	*fp = fopen(path, "rb");
+	if (!*fp)
 		return NP_ERR_IO;
-	size_t cap = 1 << 16, n = 0;
-	char *b = malloc(cap);
 	int rc = NP_OK;
-	if (!b) {
-		rc = NP_ERR_NOMEM;
-		goto out;
-	}
-	for (;;) {
-		if (cap - n < 2) {
-			char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
-			if (!nb) {
-				rc = NP_ERR_NOMEM;
-				goto out;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t got = fread(b + n, 1, cap - n - 1, fp);
-		n += got;
-		if (got == 0) {
-			if (ferror(fp)) {
-				/* fread() leaves errno as the failing read(2) set it; EISDIR for a folder. */
-				if (errno == 0)
-					errno = EIO;
-				rc = NP_ERR_IO;
-			}
-			break;
-		}
-	}
-out:
-	if (rc == NP_OK) {
-		b[n] = '\0';
-		*buf = b;
-		*len = n;
-	} else {
+	if (fstat(fileno(*fp), &st) != 0)
+		rc = NP_ERR_IO;
+	else if (S_ISDIR(st.st_mode))
+		errno = EISDIR, rc = NP_ERR_IO;
+	else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		rc = NP_ERR_UNSUPP; /* /dev/zero would never end, a tty would wait for typing */
+	if (rc != NP_OK) {
 		int e = errno;
-		free(b);
+		fclose(*fp);
+		*fp = NULL;
 		errno = e;
 	}
-	int e = errno;
-	fclose(fp);
-	errno = e;
 	return rc;
 }
 
 void np_text_init(struct np_text *t, const char *buf, size_t len)
 {
+	memset(t, 0, sizeof *t);
 	t->p = buf;
 	t->end = buf + len;
-	t->line = 0;
 }
 
-bool np_text_next(struct np_text *t, const char **line, size_t *len)
+void np_text_init_stream(struct np_text *t, FILE *fp, char *buf, size_t cap)
+{
+	memset(t, 0, sizeof *t);
+	t->fp = fp;
+	t->buf = buf;
+	t->cap = cap;
+}
+
+static bool next_in_memory(struct np_text *t, const char **line, size_t *len)
 {
 	if (t->p >= t->end)
 		return false;
@@ -75,11 +54,51 @@ bool np_text_next(struct np_text *t, const char **line, size_t *len)
 	const char *nl = memchr(s, '\n', (size_t)(t->end - s));
 	const char *e = nl ? nl : t->end;
 	t->p = nl ? nl + 1 : t->end;
-	if (e > s && e[-1] == '\r')
-		e--;
-	t->line++;
 	*line = s;
 	*len = (size_t)(e - s);
+	return true;
+}
+
+/* Up to the next '\n' through stdio's own buffer: one line in memory, never more. */
+static bool next_in_stream(struct np_text *t, const char **line, size_t *len)
+{
+	size_t n = 0;
+	int c = EOF;
+	while ((c = getc_unlocked(t->fp)) != EOF && c != '\n') {
+		if (n + 1 >= t->cap || n >= NP_TEXT_LINE_MAX) {
+			t->err = NP_ERR_FORMAT;
+			return false;
+		}
+		t->buf[n++] = (char)c;
+	}
+	if (c == EOF && ferror(t->fp)) {
+		t->os_errno = errno ? errno : EIO;
+		t->err = NP_ERR_IO;
+		return false;
+	}
+	if (c == EOF && n == 0)
+		return false;
+	*line = t->buf;
+	*len = n;
+	return true;
+}
+
+bool np_text_next(struct np_text *t, const char **line, size_t *len)
+{
+	if (t->err != NP_OK)
+		return false;
+	t->line++;
+	if (!(t->fp ? next_in_stream(t, line, len) : next_in_memory(t, line, len))) {
+		if (t->err == NP_OK)
+			t->line--;
+		return false;
+	}
+	if (*len > NP_TEXT_LINE_MAX) {
+		t->err = NP_ERR_FORMAT;
+		return false;
+	}
+	if (*len > 0 && (*line)[*len - 1] == '\r')
+		(*len)--;
 	return true;
 }
 
@@ -103,6 +122,11 @@ static struct np_field trimmed(const char *s, const char *e)
 	while (e > s && is_blank(e[-1]))
 		e--;
 	return (struct np_field){ s, (size_t)(e - s) };
+}
+
+struct np_field np_field_trim(struct np_field f)
+{
+	return trimmed(f.s, f.s + f.len);
 }
 
 size_t np_text_split(const char *line, size_t len, char sep, struct np_field *f, size_t cap)

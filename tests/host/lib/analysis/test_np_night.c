@@ -19,6 +19,7 @@
 #include "np_night.h"
 #include "np_rec_builder.h"
 #include "np_rec_data.h"
+#include "text_fixture.h"
 #include "rec_fixture.h"
 
 #define EPS 1e-6
@@ -624,7 +625,7 @@ static void test_import_has_no_clock_jump(void **state)
 		p += sprintf(p, "%u,0,0,1,%s\n", i < 100 ? i : 600 + i, i < 100 ? "supine" : "prone");
 	np_import_opts_default(&o);
 	o.start_utc_ms = FX_CREATED_MS;
-	assert_int_equal(np_import_csv(csv, strlen(csv), &o, &d, &err), NP_OK);
+	assert_int_equal(np_import_csv(fx_text(&(struct np_text){ 0 }, csv), &o, &d, &err), NP_OK);
 	free(csv);
 	assert_int_equal(np_rec_data_write(&d, c->path, NULL), NP_OK);
 	np_rec_data_free(&d);

@@ -20,6 +20,7 @@
 #include "np_importers.h"
 #include "np_night.h"
 #include "np_rec_data.h"
+#include "text_fixture.h"
 #include "rec_fixture.h"
 
 static struct np_import_opts opts_named(const char *name)
@@ -33,7 +34,8 @@ static struct np_import_opts opts_named(const char *name)
 static int spc(const char *text, struct np_rec_data *d, struct np_import_error *err)
 {
 	struct np_import_opts o = opts_named("dir/axel_20220610_193124.csv");
-	return np_import_spc(text, strlen(text), &o, d, err);
+	struct np_text in;
+	return np_import_spc(fx_text(&in, text), &o, d, err);
 }
 
 static const char spc_good[] =
@@ -110,7 +112,7 @@ static void spc_reads_semicolons_crlf_and_other_rates(void **state)
 	struct np_import_error err;
 
 	o.rate_hz = 2.0;
-	assert_int_equal(np_import_spc(text, strlen(text), &o, &d, &err), NP_OK);
+	assert_int_equal(np_import_spc(fx_text(&(struct np_text){ 0 }, text), &o, &d, &err), NP_OK);
 	assert_int_equal(d.track[0].n, 2);
 	assert_int_equal(d.track[0].v[1].tick, d.header.hello.tick_hz / 2);
 	assert_int_equal(d.track[0].v[1].x, 1); /* decimal counts are rounded */
@@ -173,7 +175,8 @@ static void spc_malformed_input_names_line_and_column(void **state)
 static int uci(const char *text, struct np_rec_data *d, struct np_import_error *err)
 {
 	struct np_import_opts o = opts_named("d1p01M");
-	return np_import_uci_ar(text, strlen(text), &o, d, err);
+	struct np_text in;
+	return np_import_uci_ar(fx_text(&in, text), &o, d, err);
 }
 
 static void uci_keeps_irregular_times_and_maps_axes(void **state)
@@ -222,15 +225,47 @@ static void uci_malformed_input_names_line_and_column(void **state)
 		{ "", NP_ERR_FORMAT, 0, 0, "empty file" },
 		{ "0,0.1,0.9,-0.2,1,-63.5,2.4,924.25\n", NP_ERR_FORMAT, 1, 0,
 		  "expected 9 columns, found 8" },
+		/* Not a recording: every row at one time, or time jumping far back. */
 		{ "0,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n0,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n",
-		  NP_ERR_FORMAT, 2, 1, "not after the previous row" },
-		{ "1,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n0.5,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n",
-		  NP_ERR_FORMAT, 2, 1, "not after the previous row" },
+		  NP_ERR_FORMAT, 0, 0, "all 2 rows have the same time" },
+		{ "100,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n39.5,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n",
+		  NP_ERR_FORMAT, 2, 1, "60.500 s before an earlier row's: more than 60 s back" },
+		{ "0,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n\"0.5,0.1,0.9,-0.2,1,-63.5,2.4,924.25,1\n",
+		  NP_ERR_FORMAT, 2, 1, "quoted field not closed" },
 		{ "0,0.1,0.9,-0.2,1,-63.5,2.4,924.25,5\n", NP_ERR_FORMAT, 1, 9, "from 1 to 4" },
 		{ "0,0.1,0.9,-0.2,1,x,2.4,924.25,1\n", NP_ERR_FORMAT, 1, 6, "not a number" },
 		{ "0,0.1,17,-0.2,1,-63.5,2.4,924.25,1\n", NP_ERR_RANGE, 1, 3, "at most 16 g" },
 	};
 	expect_bad(uci, bad, sizeof bad / sizeof bad[0]);
+}
+
+/* Two files of the dataset's room-2 set (S2) repeat a time on consecutive rows, and
+ * loggers jitter: such rows are kept, 1 ms after the row before, and counted in a
+ * NOTE. They used to refuse the whole file. */
+static void uci_keeps_repeated_and_decreasing_times(void **state)
+{
+	(void)state;
+	static const char text[] = "0,0.27,1.0,-0.08,1,-63.5,2.4,924.25,1\n"
+				   "0.5,0.27,1.0,-0.08,1,-63,4.7,921.75,1\n"
+				   "0.5,0.28,1.0,-0.08,1,-63,4.7,921.75,1\n"
+				   "0.475,0.29,1.0,-0.08,1,-63,4.7,921.75,3\n"
+				   "1.5,0.30,1.0,-0.08,1,-63.5,3.0,923.75,3\n";
+	struct np_rec_data d;
+	struct np_import_error err;
+
+	assert_int_equal(uci(text, &d, &err), NP_OK);
+	assert_int_equal(d.track[0].n, 5);
+	assert_int_equal(d.track[0].v[1].tick, 500);
+	assert_int_equal(d.track[0].v[2].tick, 501);
+	assert_int_equal(d.track[0].v[3].tick, 502);
+	assert_int_equal(d.track[0].v[4].tick, 1500);
+	assert_int_equal(d.track[0].v[2].x, 1000); /* the repeated row's own sample */
+	assert_int_equal(d.track[0].v[2].z, 280);
+	const struct np_annotation *note = &d.ann[d.n_ann - 1];
+	assert_int_equal(note->kind, NP_ANN_NOTE);
+	assert_string_equal(note->text, "import: 2 rows with repeated or decreasing times kept "
+					"(each 1 ms after the row before)");
+	np_rec_data_free(&d);
 }
 
 static const char hapt_labels[] = "41 20 5 1 2\n"
@@ -242,7 +277,8 @@ static int hapt_named(const char *name, const char *text, const char *labels,
 		      struct np_rec_data *d, struct np_import_error *err)
 {
 	struct np_import_opts o = opts_named(name);
-	return np_import_hapt(text, strlen(text), labels, strlen(labels), &o, d, err);
+	struct np_text in, lab;
+	return np_import_hapt(fx_text(&in, text), fx_text(&lab, labels), &o, d, err);
 }
 
 static void hapt_uses_the_experiment_of_the_file_name(void **state)
@@ -276,7 +312,8 @@ static void hapt_uses_the_experiment_of_the_file_name(void **state)
 	/* An explicit experiment number wins over the name. */
 	struct np_import_opts o = opts_named("renamed.txt");
 	o.hapt_experiment = 42;
-	assert_int_equal(np_import_hapt(text, strlen(text), hapt_labels, strlen(hapt_labels), &o,
+	assert_int_equal(np_import_hapt(fx_text(&(struct np_text){ 0 }, text),
+					fx_text(&(struct np_text){ 0 }, hapt_labels), &o,
 					&d, &err),
 			 NP_OK);
 	assert_int_equal(d.n_ann, 1);
@@ -474,6 +511,7 @@ int main(void)
 		cmocka_unit_test(spc_malformed_input_names_line_and_column),
 		cmocka_unit_test(uci_keeps_irregular_times_and_maps_axes),
 		cmocka_unit_test(uci_malformed_input_names_line_and_column),
+		cmocka_unit_test(uci_keeps_repeated_and_decreasing_times),
 		cmocka_unit_test(hapt_uses_the_experiment_of_the_file_name),
 		cmocka_unit_test(hapt_errors_say_which_file),
 		cmocka_unit_test(tick_base_keeps_periods_whole),

@@ -10,6 +10,7 @@
 #include "np_importers.h"
 #include "np_posture.h"
 #include "np_rec_data.h"
+#include "text_fixture.h"
 
 static struct np_import_opts opts(double rate_hz, enum np_import_scale scale, unsigned lsb)
 {
@@ -25,7 +26,8 @@ static struct np_import_opts opts(double rate_hz, enum np_import_scale scale, un
 static int parse(const char *text, const struct np_import_opts *o, struct np_rec_data *d,
 		 struct np_import_error *err)
 {
-	return np_import_csv(text, strlen(text), o, d, err);
+	struct np_text in;
+	return np_import_csv(fx_text(&in, text), o, d, err);
 }
 
 static void time_column_in_seconds_and_g(void **state)
@@ -167,11 +169,12 @@ static void malformed_input_names_line_and_column(void **state)
 		{ "0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 1, 0, "give --rate" },
 		{ "0,0.1,0.2,0.9\n0.1,0.1,0.2\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 2, 0,
 		  "expected 4 columns, found 3" },
-		{ "0,0.1,0.2,0.9\n0,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 2, 1,
-		  "not after the previous row" },
-		{ "0,0.1,0.2,0.9\n0.0004,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 2, 1,
-		  "not after" }, /* same millisecond */
-		{ "0,0.1,0.2,0.9\n-1,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 2, 1, "not after" },
+		{ "0,0.1,0.2,0.9\n0,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 0, 0,
+		  "all 2 rows have the same time" },
+		{ "0,0.1,0.2,0.9\n0.0004,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 0, 0,
+		  "same time" }, /* same millisecond */
+		{ "0,0.1,0.2,0.9\n-61,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 2, 1,
+		  "more than 60 s back" },
 		{ "0,0.1,0.2,0.9\n5e6,0.1,0.2,0.9\n", 0, NP_SCALE_G, NP_ERR_RANGE, 2, 1, "too far" },
 		{ "0,0.1,abc,0.9\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 1, 3, "not a number: \"abc\"" },
 		{ "0,0.1,0.2,0.9,sideways\n", 0, NP_SCALE_G, NP_ERR_FORMAT, 1, 5,

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -135,35 +137,92 @@ static void names_compare_without_case(void **state)
 	assert_false(np_field_is(&f, "x_ches"));
 }
 
-static void reading_a_missing_file_reports_errno(void **state)
+static void opening_a_missing_file_reports_errno(void **state)
 {
 	(void)state;
-	char *buf = (char *)1;
-	size_t len = 1;
+	FILE *fp = (FILE *)1;
 
 	errno = 0;
-	assert_int_equal(np_text_read_file(NP_BINARY_DIR "/no/such/file.csv", &buf, &len), NP_ERR_IO);
+	assert_int_equal(np_text_open(NP_BINARY_DIR "/no/such/file.csv", &fp), NP_ERR_IO);
 	assert_int_equal(errno, ENOENT);
-	assert_null(buf);
-	assert_int_equal(len, 0);
+	assert_null(fp);
 	/* A directory cannot be read as text either. */
-	assert_int_equal(np_text_read_file(NP_BINARY_DIR, &buf, &len), NP_ERR_IO);
+	assert_int_equal(np_text_open(NP_BINARY_DIR, &fp), NP_ERR_IO);
 	assert_int_equal(errno, EISDIR);
 }
 
-static void reading_a_file_gives_all_bytes_nul_terminated(void **state)
+/* /dev/zero would be read for ever, a tty would wait for typing: refused up front. */
+static void devices_are_refused_pipes_are_not(void **state)
 {
 	(void)state;
-	char *buf;
+	FILE *fp = (FILE *)1;
+	int fd[2];
+	char path[64];
+
+	assert_int_equal(np_text_open("/dev/zero", &fp), NP_ERR_UNSUPP);
+	assert_null(fp);
+	assert_int_equal(np_text_open("/dev/urandom", &fp), NP_ERR_UNSUPP);
+	assert_int_equal(pipe(fd), 0);
+	snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+	assert_int_equal(np_text_open(path, &fp), NP_OK);
+	fclose(fp);
+	close(fd[0]);
+	close(fd[1]);
+}
+
+static void streaming_a_file_gives_every_line(void **state)
+{
+	(void)state;
+	static char buf[NP_TEXT_LINE_MAX + 1];
+	struct np_text t;
+	const char *line;
+	size_t len, bytes = 0;
+	FILE *fp;
+
+	assert_int_equal(np_text_open(NP_SOURCE_DIR "/datasets/spc/axel_20220610_193124.csv", &fp),
+			 NP_OK);
+	np_text_init_stream(&t, fp, buf, sizeof buf);
+	assert_true(np_text_next(&t, &line, &len));
+	assert_memory_equal(line, "x_chest;", 8);
+	bytes += len + 1;
+	while (np_text_next(&t, &line, &len))
+		bytes += len + 1;
+	assert_int_equal(t.err, NP_OK);
+	assert_int_equal(t.line, 702); /* header and 701 rows (datasets/README.md) */
+	assert_int_equal(bytes, 17455); /* the original's size: LF endings, nothing lost */
+	fclose(fp);
+}
+
+/* A line without end (a binary file, /dev/zero through a pipe) stops at the cap
+ * instead of growing: in memory and streamed alike. */
+static void overlong_lines_stop_with_their_line_number(void **state)
+{
+	(void)state;
+	static char buf[NP_TEXT_LINE_MAX + 1];
+	size_t big = NP_TEXT_LINE_MAX + 10;
+	char *text = malloc(big + 3);
+	struct np_text t;
+	const char *line;
 	size_t len;
 
-	assert_int_equal(np_text_read_file(NP_SOURCE_DIR "/datasets/spc/axel_20220610_193124.csv",
-					   &buf, &len),
-			 NP_OK);
-	assert_int_equal(len, 17455); /* the original's size (datasets/README.md) */
-	assert_int_equal(buf[len], '\0');
-	assert_memory_equal(buf, "x_chest;", 8);
-	free(buf);
+	assert_non_null(text);
+	memcpy(text, "ok\n", 3);
+	memset(text + 3, 'a', big);
+	np_text_init(&t, text, big + 3);
+	assert_true(np_text_next(&t, &line, &len));
+	assert_false(np_text_next(&t, &line, &len));
+	assert_int_equal(t.err, NP_ERR_FORMAT);
+	assert_int_equal(t.line, 2);
+
+	FILE *fp = fmemopen(text, big + 3, "r");
+	assert_non_null(fp);
+	np_text_init_stream(&t, fp, buf, sizeof buf);
+	assert_true(np_text_next(&t, &line, &len));
+	assert_false(np_text_next(&t, &line, &len));
+	assert_int_equal(t.err, NP_ERR_FORMAT);
+	assert_int_equal(t.line, 2);
+	fclose(fp);
+	free(text);
 }
 
 int main(void)
@@ -176,8 +235,10 @@ int main(void)
 		cmocka_unit_test(numbers_are_strict),
 		cmocka_unit_test(whole_numbers_respect_their_range),
 		cmocka_unit_test(names_compare_without_case),
-		cmocka_unit_test(reading_a_missing_file_reports_errno),
-		cmocka_unit_test(reading_a_file_gives_all_bytes_nul_terminated),
+		cmocka_unit_test(opening_a_missing_file_reports_errno),
+		cmocka_unit_test(devices_are_refused_pipes_are_not),
+		cmocka_unit_test(overlong_lines_stop_with_their_line_number),
+		cmocka_unit_test(streaming_a_file_gives_every_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
