@@ -524,64 +524,69 @@ static size_t find_runs(const uint8_t *v, size_t n, struct run *r)
 	return k;
 }
 
-int np_sleep_spt_from_nomov(const uint8_t *nomov_in, size_t n, const uint8_t *invalid,
-			    const struct np_spt_cfg *cfg, struct np_spt *spt)
+/* The no-movement flags with invalid epochs counted as HASPT's invalid mode says;
+ * returns how many epochs are invalid. */
+static size_t nomov_with_invalid(const uint8_t *nomov_in, const uint8_t *invalid, size_t n,
+				 enum np_spt_invalid mode, uint8_t *nomov)
 {
-	if (!spt || !cfg || (!nomov_in && n > 0) || !(cfg->epoch_s > 0))
-		return NP_ERR_ARG;
-	memset(spt, 0, sizeof *spt);
-	if (n == 0)
-		return NP_OK;
-	double per_min = 60.0 / cfg->epoch_s;
-	/* inspttime may grow to n + 1 (a block ending at the last epoch marks e2 = n + 1). */
-	uint8_t *nomov = calloc(3 * (n + 1), 1);
-	struct run *r = malloc((n + 2) * sizeof *r);
-	if (!nomov || !r) {
-		free(nomov);
-		free(r);
-		return NP_ERR_NOMEM;
-	}
-	uint8_t *in = nomov + (n + 1), *out = in + (n + 1);
 	size_t n_invalid = 0;
 	for (size_t i = 0; i < n; i++) {
 		bool inv = invalid && invalid[i] == 1;
 		n_invalid += inv;
 		bool nm = nomov_in[i] != 0;
-		if (cfg->invalid_mode == NP_SPT_INVALID_NOMOVEMENT)
+		if (mode == NP_SPT_INVALID_NOMOVEMENT)
 			nm = nm || inv;
-		else if (cfg->invalid_mode == NP_SPT_INVALID_MOVEMENT)
+		else if (mode == NP_SPT_INVALID_MOVEMENT)
 			nm = nm && !inv;
 		nomov[i] = nm;
 	}
-	/* sptblock = which((e1 - s1) > ((60 / ws3) * sptblocksize)): strictly longer. */
-	size_t nr = find_runs(nomov, n, r), len_in = n, blocks = 0;
+	return n_invalid;
+}
+
+/* sptblock = which((e1 - s1) > ((60 / ws3) * sptblocksize)): strictly longer blocks go
+ * into in[] (inspttime), each one epoch longer (e2 is one past the run). Returns how many;
+ * *len_in: inspttime's length. */
+static size_t mark_blocks(const uint8_t *nomov, size_t n, const struct np_spt_cfg *cfg,
+			  struct run *r, uint8_t *in, size_t *len_in)
+{
+	double per_min = 60.0 / cfg->epoch_s;
+	size_t nr = find_runs(nomov, n, r), blocks = 0;
+	*len_in = n;
 	for (size_t k = 0; k < nr; k++) {
 		if (!((double)r[k].len > per_min * cfg->block_min))
 			continue;
-		/* inspttime[s2[j]:e2[j]] = 1, e2 being one past the run: marks one extra epoch. */
 		memset(in + r[k].start, 1, r[k].len + 1);
-		if (r[k].start + r[k].len + 1 > len_in)
-			len_in = r[k].start + r[k].len + 1;
+		if (r[k].start + r[k].len + 1 > *len_in)
+			*len_in = r[k].start + r[k].len + 1;
 		blocks++;
 	}
-	/* fraction_night_invalid = sum(invalid) / length(invalid) must be < 1. */
-	if (blocks == 0 || n_invalid == n)
-		goto out;
-	/* Gaps: runs of !in over inspttime's length; leading and trailing ones are kept. */
+	return blocks;
+}
+
+/* Gaps: runs of !in over inspttime's length; leading and trailing ones are kept, and
+ * outofsptblock = which((e3 - s3) < ((60 / ws3) * spt_max_gap)) fills s4:e4. */
+static void fill_gaps(uint8_t *in, uint8_t *out, size_t len_in, size_t n,
+		      const struct np_spt_cfg *cfg, struct run *r)
+{
+	double per_min = 60.0 / cfg->epoch_s;
 	for (size_t i = 0; i < len_in; i++)
 		out[i] = !in[i];
-	nr = find_runs(out, len_in, r);
+	size_t nr = find_runs(out, len_in, r);
 	for (size_t k = 0; k < nr; k++) {
 		if (r[k].start == 0 || r[k].start + r[k].len + 1 > n)
 			continue; /* s3[1] == 1 dropped; e3[last] > length(x) dropped */
-		/* outofsptblock = which((e3 - s3) < ((60 / ws3) * spt_max_gap)): fill s4:e4. */
 		if ((double)r[k].len < per_min * cfg->max_gap_min) {
 			size_t end = r[k].start + r[k].len + 1;
 			memset(in + r[k].start, 1, (end > len_in ? len_in : end) - r[k].start);
 		}
 	}
-	/* Cut to length(x), then the longest run; ties: longestinspt[ceiling(k / 2)]. */
-	nr = find_runs(in, n, r);
+}
+
+/* Cut to length(x), then the longest run; ties: longestinspt[ceiling(k / 2)].
+ * SPTE_start = s5 - 1, SPTE_end = e5 - 1; if (SPTE_start == 0) SPTE_start = 1. */
+static void longest_block(const uint8_t *in, size_t n, struct run *r, struct np_spt *spt)
+{
+	size_t nr = find_runs(in, n, r);
 	size_t best = 0, nbest = 0;
 	for (size_t k = 0; k < nr; k++)
 		if (r[k].len > best)
@@ -592,18 +597,43 @@ int np_sleep_spt_from_nomov(const uint8_t *nomov_in, size_t n, const uint8_t *in
 	for (size_t k = 0; k < nr; k++) {
 		if (r[k].len != best || ++seen != pick)
 			continue;
-		/* SPTE_start = s5 - 1, SPTE_end = e5 - 1; if (SPTE_start == 0) SPTE_start = 1 */
 		spt->found = true;
 		spt->start = r[k].start == 0 ? 1 : r[k].start;
 		spt->end = r[k].start + r[k].len;
-		break;
+		return;
+	}
+}
+
+int np_sleep_spt_from_nomov(const uint8_t *nomov_in, size_t n, const uint8_t *invalid,
+			    const struct np_spt_cfg *cfg, struct np_spt *spt)
+{
+	if (!spt || !cfg || (!nomov_in && n > 0) || !(cfg->epoch_s > 0))
+		return NP_ERR_ARG;
+	memset(spt, 0, sizeof *spt);
+	if (n == 0)
+		return NP_OK;
+	/* inspttime may grow to n + 1 (a block ending at the last epoch marks e2 = n + 1). */
+	uint8_t *nomov = calloc(3 * (n + 1), 1);
+	struct run *r = malloc((n + 2) * sizeof *r);
+	if (!nomov || !r) {
+		free(nomov);
+		free(r);
+		return NP_ERR_NOMEM;
+	}
+	uint8_t *in = nomov + (n + 1), *out = in + (n + 1);
+	size_t n_invalid = nomov_with_invalid(nomov_in, invalid, n, cfg->invalid_mode, nomov);
+	size_t len_in;
+	size_t blocks = mark_blocks(nomov, n, cfg, r, in, &len_in);
+	/* fraction_night_invalid = sum(invalid) / length(invalid) must be < 1. */
+	if (blocks > 0 && n_invalid < n) {
+		fill_gaps(in, out, len_in, n, cfg, r);
+		longest_block(in, n, r, spt);
 	}
 	if (spt->found && cfg->invalid_mode == NP_SPT_INVALID_NOMOVEMENT && invalid) {
 		/* spt_long[SPTE_start:SPTE_end] = 1 (1-based): 0-based start - 1 .. end - 1 */
 		for (size_t i = spt->start - 1; i < spt->end && i < n; i++)
 			spt->invalid_inside |= invalid[i] == 1;
 	}
-out:
 	free(nomov);
 	free(r);
 	return NP_OK;
@@ -690,6 +720,66 @@ static long clock_of(long clock0_s, size_t i, double epoch_s)
 	return t - floor_div(t, 86400) * 86400;
 }
 
+/* g.sib.det's midnights: how many epochs read 00:00:00 and the first of them (1-based);
+ * none: one dummy midnight at length(time). Returns whether it is the dummy. */
+static bool find_midnights(long clock0_s, size_t n_epochs, double epoch_s, size_t *countmidn,
+			   long *first_mid)
+{
+	size_t n_mid = 0;
+	*first_mid = -1;
+	for (size_t i = 0; i < n_epochs; i++)
+		if (clock_of(clock0_s, i, epoch_s) == 0) {
+			n_mid++;
+			if (*first_mid < 0)
+				*first_mid = (long)i + 1;
+		}
+	bool dummy = n_mid == 0;
+	*countmidn = dummy ? 1 : n_mid;
+	if (dummy)
+		*first_mid = (long)n_epochs;
+	return dummy;
+}
+
+/* first4am = grep("04:00:00", time[1:pmin(nD, n_ws3_perday + 1)])[1]: a recording that
+ * starts before 04:00 of its first midnight's day gets a first window of its own. */
+static size_t first_window(long clock0_s, size_t n_epochs, double epoch_s, long day,
+			   size_t countmidn, long first_mid)
+{
+	for (size_t i = 0; i < n_epochs && i < (size_t)day + 1; i++)
+		if (clock_of(clock0_s, i, epoch_s) == 4 * 3600)
+			return (long)i + 1 < first_mid ? 0 : 1;
+	return countmidn;
+}
+
+/* The 1-based epoch of the j-th midnight (j >= 1); *seen and *at carry the scan. */
+static long nth_midnight(long clock0_s, double epoch_s, size_t j, size_t *seen, long *at)
+{
+	while (*seen < j) {
+		if (clock_of(clock0_s, (size_t)*at, epoch_s) == 0)
+			(*seen)++;
+		(*at)++;
+	}
+	return *at;
+}
+
+/* Window [q1, q2] (1-based, GGIR's qqq1/qqq2) into a night, cut to the recording. */
+static void set_window(struct np_sleep_night *nt, long q1, long q2, size_t n_epochs, long day)
+{
+	nt->skipped = q2 - q1 < 60; /* "skip night if it has less than 60 epochs" */
+	if (q2 > (long)n_epochs)
+		q2 = (long)n_epochs;
+	if (q1 < 1)
+		q1 = 1;
+	nt->partial_first_day = q1 == 1 && q2 != day;
+	if (nt->skipped || q2 < q1) {
+		nt->start = nt->end = (size_t)(q1 - 1);
+		nt->skipped = true;
+		return;
+	}
+	nt->start = (size_t)(q1 - 1);
+	nt->end = (size_t)q2;
+}
+
 int np_sleep_nights(long clock0_s, size_t n_epochs, double epoch_s, struct np_sleep_night *nights,
 		    size_t cap, size_t *n_nights)
 {
@@ -701,30 +791,10 @@ int np_sleep_nights(long clock0_s, size_t n_epochs, double epoch_s, struct np_sl
 		return NP_OK;
 	long half = (long)(12 * 3600 / epoch_s); /* twd = c(-12, 12) hours * (3600 / ws3) */
 	long day = (long)(24 * 3600 / epoch_s);
-	/* midnightsi: 1-based epochs reading 00:00:00; none: length(time). */
-	size_t n_mid = 0;
-	for (size_t i = 0; i < n_epochs; i++)
-		n_mid += clock_of(clock0_s, i, epoch_s) == 0;
-	long first_mid = -1;
-	for (size_t i = 0; i < n_epochs && first_mid < 0; i++)
-		if (clock_of(clock0_s, i, epoch_s) == 0)
-			first_mid = (long)i + 1;
-	bool dummy = n_mid == 0;
-	size_t countmidn = dummy ? 1 : n_mid;
-	if (dummy)
-		first_mid = (long)n_epochs;
-	/* first4am = grep("04:00:00", time[1:pmin(nD, n_ws3_perday + 1)])[1] */
-	long first4am = -1;
-	for (size_t i = 0; i < n_epochs && i < (size_t)day + 1; i++)
-		if (clock_of(clock0_s, i, epoch_s) == 4 * 3600) {
-			first4am = (long)i + 1;
-			break;
-		}
-	size_t midn_start;
-	if (first4am > 0)
-		midn_start = first4am < first_mid ? 0 : 1;
-	else
-		midn_start = countmidn;
+	size_t countmidn;
+	long first_mid;
+	bool dummy = find_midnights(clock0_s, n_epochs, epoch_s, &countmidn, &first_mid);
+	size_t midn_start = first_window(clock0_s, n_epochs, epoch_s, day, countmidn, first_mid);
 	size_t total = countmidn - midn_start + 1;
 	*n_nights = total;
 	if (cap < total)
@@ -735,40 +805,15 @@ int np_sleep_nights(long clock0_s, size_t n_epochs, double epoch_s, struct np_sl
 	for (size_t j = midn_start; j <= countmidn; j++) {
 		struct np_sleep_night *nt = &nights[out++];
 		memset(nt, 0, sizeof *nt);
-		long q1, q2, m = -1;
-		if (j == 0) {
-			q1 = 1;
-			q2 = first_mid + (-half);
-		} else {
-			if (dummy) {
-				m = (long)n_epochs;
-			} else {
-				/* the j-th midnight */
-				while (mid_seen < j) {
-					if (clock_of(clock0_s, (size_t)mid_i, epoch_s) == 0)
-						mid_seen++;
-					mid_i++;
-				}
-				m = mid_i; /* 1-based */
-			}
-			q1 = m - half + 1;
-			q2 = m + half;
-		}
+		long m = -1;
+		if (j > 0)
+			m = dummy ? (long)n_epochs : nth_midnight(clock0_s, epoch_s, j, &mid_seen, &mid_i);
 		nt->number = (unsigned)(j - midn_start + 1);
 		nt->midnight = m > 0 ? m - 1 : -1;
-		nt->skipped = q2 - q1 < 60; /* "skip night if it has less than 60 epochs" */
-		if (q2 > (long)n_epochs)
-			q2 = (long)n_epochs;
-		if (q1 < 1)
-			q1 = 1;
-		nt->partial_first_day = q1 == 1 && q2 != day;
-		if (nt->skipped || q2 < q1) {
-			nt->start = nt->end = (size_t)(q1 - 1);
-			nt->skipped = true;
-			continue;
-		}
-		nt->start = (size_t)(q1 - 1);
-		nt->end = (size_t)q2;
+		if (j == 0)
+			set_window(nt, 1, first_mid + (-half), n_epochs, day);
+		else
+			set_window(nt, m - half + 1, m + half, n_epochs, day);
 	}
 	return NP_OK;
 }
@@ -870,6 +915,110 @@ struct sib_period {
 	bool overlap;
 };
 
+/* The SIB flags that count: not during non-wear (g.sib.sum(ignorenonwear = TRUE)) and,
+ * for nightpose, not while the trunk is upright. */
+static void counted_sib(const uint8_t *sib, const uint8_t *invalid, const uint8_t *lying, size_t n,
+			uint8_t *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool v = sib[i] != 0;
+		if (invalid && invalid[i] == 1)
+			v = false;
+		if (lying && !lying[i])
+			v = false;
+		s[i] = v;
+	}
+}
+
+/* g.sib.sum's periods: onset = first SIB epoch, end = last SIB epoch
+ * (time_sp[length(sleep_sp)]); no 0 -> 1 transition means no periods at all, even if
+ * the night starts asleep. Returns how many. */
+static size_t sib_periods(const uint8_t *s, size_t n, size_t w0, struct run *r,
+			  struct sib_period *p)
+{
+	size_t ups = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		ups += !s[i] && s[i + 1];
+	size_t np = ups > 0 ? find_runs(s, n, r) : 0;
+	for (size_t k = 0; k < np; k++) {
+		p[k].start = (double)(w0 + r[k].start);
+		p[k].end = (double)(w0 + r[k].start + r[k].len - 1);
+		p[k].overlap = false;
+	}
+	return np;
+}
+
+/* Two 1-minute SIBs at the guider edges (g.part4, relyonguider_thisnight), then
+ * spo[order(spo$start), ]: an insertion sort keeps equal starts in order. */
+static size_t add_guider_edges(struct sib_period *p, size_t np, double onset, double wake,
+			       double epoch_s)
+{
+	double one_min = 60.0 / epoch_s;
+	p[np++] = (struct sib_period){ onset, onset + one_min, false };
+	p[np++] = (struct sib_period){ wake - one_min, wake, false };
+	for (size_t k = 1; k < np; k++)
+		for (size_t m = k; m > 0 && p[m - 1].start > p[m].start; m--) {
+			struct sib_period t = p[m];
+			p[m] = p[m - 1];
+			p[m - 1] = t;
+		}
+	return np;
+}
+
+/* Mark the periods overlapping the guider window; relying on the guider, clip them to it. */
+static void mark_overlaps(struct sib_period *p, size_t np, double onset, double wake, bool rely)
+{
+	for (size_t k = 0; k < np; k++) {
+		if (!(p[k].start < wake && p[k].end > onset))
+			continue;
+		p[k].overlap = true;
+		if (!rely)
+			continue;
+		if ((p[k].start < wake && p[k].end > wake) || (p[k].start < wake && p[k].end < p[k].start))
+			p[k].end = wake;
+		if ((p[k].start < onset && p[k].end > onset) || (p[k].end > onset && p[k].end < p[k].start))
+			p[k].start = onset;
+	}
+}
+
+/* g.part4's figures from the overlapping periods; the asleep flags of their epochs. */
+static void summarise(const struct sib_period *p, size_t np, const uint8_t *invalid, size_t n,
+		      size_t w0, double guider_onset, double epoch_s, uint8_t *asleep,
+		      struct np_sleep_summary *sum)
+{
+	double first = NAN, last = NAN, tst = 0, prev_end = NAN;
+	for (size_t k = 0; k < np; k++) {
+		if (!p[k].overlap)
+			continue;
+		if (isnan(first))
+			first = p[k].start;
+		last = p[k].end; /* end of the last overlapping row, as rtl[length(rtl)] */
+		tst += p[k].end - p[k].start;
+		if (!isnan(prev_end) && (p[k].start - prev_end) * epoch_s >= 300.0)
+			sum->n_wake_bouts_5min++;
+		prev_end = p[k].end;
+		sum->n_sib_spt++;
+		if (asleep)
+			for (double t = ceil(p[k].start); t <= p[k].end; t++)
+				if (t >= (double)w0 && t < (double)(w0 + n))
+					asleep[(size_t)t - w0] = 1;
+	}
+	double per_min = 60.0 / epoch_s;
+	sum->onset = first;
+	sum->wake = last;
+	sum->spt_min = (last - first) / per_min;
+	sum->tst_min = tst / per_min;
+	sum->waso_min = sum->spt_min - sum->tst_min;
+	sum->sol_min = (first - guider_onset) / per_min;
+	sum->n_awakenings = sum->n_sib_spt ? sum->n_sib_spt - 1 : 0;
+	if (invalid)
+		for (size_t i = 0; i < n; i++) {
+			double t = (double)(w0 + i);
+			if (invalid[i] == 1 && t >= first && t <= last)
+				sum->nonwear_min += 1.0 / per_min;
+		}
+}
+
 int np_sleep_classify(const uint8_t *sib, const uint8_t *invalid, const uint8_t *lying,
 		      size_t n, size_t w0, double guider_onset, double guider_wake,
 		      bool rely_on_guider, double epoch_s, uint8_t *asleep,
@@ -889,90 +1038,18 @@ int np_sleep_classify(const uint8_t *sib, const uint8_t *invalid, const uint8_t 
 		free(r);
 		return NP_ERR_NOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		bool v = sib[i] != 0;
-		if (invalid && invalid[i] == 1)
-			v = false; /* g.sib.sum(ignorenonwear = TRUE) */
-		if (lying && !lying[i])
-			v = false; /* nightpose: no sleep while the trunk is upright */
-		s[i] = v;
-	}
-	/* g.sib.sum: no 0 -> 1 transition means no periods, even if the night starts asleep. */
-	size_t ups = 0;
-	for (size_t i = 0; i + 1 < n; i++)
-		ups += !s[i] && s[i + 1];
-	/* onset = first SIB epoch, end = last SIB epoch (time_sp[length(sleep_sp)]) */
-	size_t np = ups > 0 ? find_runs(s, n, r) : 0;
-	for (size_t k = 0; k < np; k++) {
-		p[k].start = (double)(w0 + r[k].start);
-		p[k].end = (double)(w0 + r[k].start + r[k].len - 1);
-		p[k].overlap = false;
-	}
+	counted_sib(sib, invalid, lying, n, s);
+	size_t np = sib_periods(s, n, w0, r, p);
 	size_t nov = 0;
 	for (size_t k = 0; k < np; k++)
 		nov += p[k].start < guider_wake && p[k].end > guider_onset;
 	bool rely = rely_on_guider || nov == 0;
-	if (rely) {
-		/* Two 1-minute SIBs at the guider edges (g.part4, relyonguider_thisnight). */
-		double one_min = 60.0 / epoch_s;
-		struct sib_period a = { guider_onset, guider_onset + one_min, false };
-		struct sib_period b = { guider_wake - one_min, guider_wake, false };
-		p[np++] = a;
-		p[np++] = b;
-		/* spo[order(spo$start), ]: insertion sort keeps equal starts in order */
-		for (size_t k = 1; k < np; k++)
-			for (size_t m = k; m > 0 && p[m - 1].start > p[m].start; m--) {
-				struct sib_period t = p[m];
-				p[m] = p[m - 1];
-				p[m - 1] = t;
-			}
-	}
-	for (size_t k = 0; k < np; k++) {
-		if (!(p[k].start < guider_wake && p[k].end > guider_onset))
-			continue;
-		p[k].overlap = true;
-		if (rely) {
-			if ((p[k].start < guider_wake && p[k].end > guider_wake) ||
-			    (p[k].start < guider_wake && p[k].end < p[k].start))
-				p[k].end = guider_wake;
-			if ((p[k].start < guider_onset && p[k].end > guider_onset) ||
-			    (p[k].end > guider_onset && p[k].end < p[k].start))
-				p[k].start = guider_onset;
-		}
-	}
-	double first = NAN, last = NAN, tst = 0, prev_end = NAN;
-	for (size_t k = 0; k < np; k++) {
-		if (!p[k].overlap)
-			continue;
-		if (isnan(first))
-			first = p[k].start;
-		last = p[k].end; /* end of the last overlapping row, as rtl[length(rtl)] */
-		tst += p[k].end - p[k].start;
-		if (!isnan(prev_end) && (p[k].start - prev_end) * epoch_s >= 300.0)
-			sum->n_wake_bouts_5min++;
-		prev_end = p[k].end;
-		sum->n_sib_spt++;
-		if (asleep)
-			for (double t = ceil(p[k].start); t <= p[k].end; t++)
-				if (t >= (double)w0 && t < (double)(w0 + n))
-					asleep[(size_t)t - w0] = 1;
-	}
-	double per_min = 60.0 / epoch_s;
+	if (rely)
+		np = add_guider_edges(p, np, guider_onset, guider_wake, epoch_s);
+	mark_overlaps(p, np, guider_onset, guider_wake, rely);
+	summarise(p, np, invalid, n, w0, guider_onset, epoch_s, asleep, sum);
 	sum->has_sleep = nov > 0;
 	sum->relied_on_guider = rely;
-	sum->onset = first;
-	sum->wake = last;
-	sum->spt_min = (last - first) / per_min;
-	sum->tst_min = tst / per_min;
-	sum->waso_min = sum->spt_min - sum->tst_min;
-	sum->sol_min = (first - guider_onset) / per_min;
-	sum->n_awakenings = sum->n_sib_spt ? sum->n_sib_spt - 1 : 0;
-	if (invalid)
-		for (size_t i = 0; i < n; i++) {
-			double t = (double)(w0 + i);
-			if (invalid[i] == 1 && t >= first && t <= last)
-				sum->nonwear_min += 1.0 / per_min;
-		}
 	free(s);
 	free(p);
 	free(r);
