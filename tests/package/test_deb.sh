@@ -13,7 +13,8 @@ set -eu
 src=$(cd "$1" && pwd)
 work=$2
 base=${NP_TEST_CHROOT:-/var/cache/nightpose-test/bookworm-minbase}
-mirror=${NP_TEST_MIRROR:-http://deb.debian.org/debian}
+# The mirror: $NP_TEST_MIRROR, else debootstrap's own default.
+mirror=${NP_TEST_MIRROR:-}
 fail() { echo "test_deb: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || fail "needs root (chroot, apt)"
 
@@ -33,7 +34,7 @@ if [ ! -d "$base" ] && command -v debootstrap >/dev/null 2>&1; then
 	echo "== debootstrap bookworm into $base (once)" >&2
 	mkdir -p "$(dirname "$base")"
 	rm -rf "$base.tmp"
-	if debootstrap --variant=minbase bookworm "$base.tmp" "$mirror" >"$work/debootstrap.log" 2>&1; then
+	if debootstrap --variant=minbase bookworm "$base.tmp" ${mirror:+"$mirror"} >"$work/debootstrap.log" 2>&1; then
 		mv "$base.tmp" "$base"
 	else
 		echo "test_deb: debootstrap failed (see $work/debootstrap.log)" >&2
