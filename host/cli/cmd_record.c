@@ -458,7 +458,7 @@ static int run(int argc, char **argv)
 
 	struct rec_ctx c = { .alert = o.cfg.live.alert_mode, .out_path = o.out };
 	np_cli_live_init(&c.live, o.live);
-	struct np_recorder *rec;
+	struct np_recorder *rec = NULL;
 	if ((exit_code = open_device(&c, &o, &rec)) != NP_EXIT_OK)
 		return exit_code;
 	double elapsed;

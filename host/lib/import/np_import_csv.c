@@ -284,12 +284,12 @@ static int first_line(struct np_imp *im, const char *line, size_t len, bool time
 static int parse(struct np_imp *im)
 {
 	const struct np_import_opts *o = im->o;
-	bool time = !(o->rate_hz > 0), header;
+	bool time = !(o->rate_hz > 0), header = false;
 	struct np_field f[CSV_COLUMNS_MAX];
 	struct layout l;
 	const char *line;
 	size_t len, n;
-	char sep;
+	char sep = ',';
 	int rc;
 
 	if (o->scale == NP_SCALE_COUNTS && (o->lsb_per_g < 1 || o->lsb_per_g > INT16_MAX))
