@@ -15,9 +15,9 @@ _nightpose_options()
 	simulate) echo "-o --output --hours --rate --seed --ankle --help" ;;
 	calibrate) echo "-o --output --supine --left --help" ;;
 	epochs) echo "--calibration --epoch -o --output --help" ;;
-	report) echo "--calibration --avoid --epoch --format --plot --help" ;;
+	report) echo "--calibration --avoid --epoch --format --plot --sleep-window --help" ;;
 	export) echo "--edf --csv --calibration --help" ;;
-	trend) echo "--avoid --calibration --format --plot --help" ;;
+	trend) echo "--avoid --calibration --format --plot --sleep-window --help" ;;
 	config) echo "--port --avoid --alert --alert-after --alert-delay --calibration -o --output" \
 		"--help" ;;
 	esac
@@ -68,6 +68,7 @@ _nightpose()
 		return 0 ;;
 	--alert) COMPREPLY=($(compgen -W "vibrate bell none" -- "$cur")); return 0 ;;
 	--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
+	--sleep-window) COMPREPLY=($(compgen -W "hdcza lying" -- "$cur")); return 0 ;;
 	--scale) COMPREPLY=($(compgen -W "g mg counts" -- "$cur")); return 0 ;;
 	--speed) COMPREPLY=($(compgen -W "max 1 10 60" -- "$cur")); return 0 ;;
 	--calibration) _nightpose_files json; return 0 ;;
