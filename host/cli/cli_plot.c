@@ -13,12 +13,18 @@ static bool is_alert(const struct np_night_event *e)
 	return e->ev.kind == NP_EVENT_ALERT_FIRED || e->ev.kind == NP_EVENT_HOST_ALERT;
 }
 
-size_t np_cli_count_alerts(const struct np_night *night)
+size_t np_cli_count_alerts_between(const struct np_night *night, double t0_s, double t1_s)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < night->n_events; i++)
-		n += is_alert(&night->events[i]);
+		n += is_alert(&night->events[i]) && night->events[i].t_s >= t0_s &&
+		     night->events[i].t_s < t1_s;
 	return n;
+}
+
+size_t np_cli_count_alerts(const struct np_night *night)
+{
+	return np_cli_count_alerts_between(night, -INFINITY, INFINITY);
 }
 
 int np_cli_check_plot_path(const struct np_cli_cmd *cmd, const char *path)

@@ -12,6 +12,9 @@
 /* Alerts the night recorded (device ALERT_FIRED and host alerts). */
 size_t np_cli_count_alerts(const struct np_night *night);
 
+/* The same for alerts at t0_s <= t < t1_s. */
+size_t np_cli_count_alerts_between(const struct np_night *night, double t0_s, double t1_s);
+
 /*
  * Write the night page to path (.png, .svg, .pdf). On failure print why and return
  * the exit code (2 for an unknown extension, 1 for a write failure); NP_EXIT_OK on success.

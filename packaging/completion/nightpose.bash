@@ -14,7 +14,7 @@ _nightpose_options()
 	import) echo "-o --output --rate --labels --experiment --scale --lsb-per-g --start --help" ;;
 	simulate) echo "-o --output --hours --rate --seed --ankle --help" ;;
 	calibrate) echo "-o --output --supine --left --help" ;;
-	epochs) echo "--calibration --epoch -o --output --help" ;;
+	epochs) echo "--calibration --epoch -o --output --sleep-window --help" ;;
 	report) echo "--calibration --avoid --epoch --format --plot --sleep-window --help" ;;
 	export) echo "--edf --csv --calibration --help" ;;
 	trend) echo "--avoid --calibration --format --plot --sleep-window --help" ;;

@@ -595,3 +595,20 @@ void np_night_sleep_avoid(const struct np_night_sleep *s, unsigned avoid_mask, d
 				*awake_in_bed_s += s->nights[i].awake_in_bed_s[p];
 			}
 }
+
+int np_night_sleep_write_csv(const struct np_epochs *e, const struct np_night_sleep *s, FILE *f)
+{
+	if (e->epoch_s != EP)
+		return NP_ERR_ARG;
+	np_epochs_write_csv_header(e, f);
+	fputs(",anglez_deg,sib,spt,asleep,worn\n", f);
+	for (size_t k = 0; k < e->n; k++) {
+		np_epochs_write_csv_row(e, k, f);
+		if (k < s->n && s->rate_hz > 0)
+			fprintf(f, ",%.4f,%d,%d,%d,%d\n", s->anglez_deg[k], s->sib[k], s->spt[k],
+				s->asleep[k], s->worn[k]);
+		else
+			fputs(",,,,,0\n", f);
+	}
+	return ferror(f) ? NP_ERR_IO : NP_OK;
+}

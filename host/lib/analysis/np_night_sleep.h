@@ -136,6 +136,14 @@ const struct np_sleep_night_result *np_night_sleep_main(const struct np_night_sl
 void np_night_sleep_avoid(const struct np_night_sleep *s, unsigned avoid_mask, double *asleep_s,
 			  double *awake_in_bed_s);
 
+/*
+ * The epochs CSV (np_epochs_write_csv()) with sleep columns for 5-s epochs:
+ * ...,anglez_deg,sib,spt,asleep,worn. e must hold 5-s epochs of the same night
+ * (the columns go by index; an epoch beyond s->n gets empty sleep columns).
+ * Returns NP_OK, NP_ERR_ARG (e->epoch_s is not NP_SLEEP_EPOCH_S) or NP_ERR_IO.
+ */
+int np_night_sleep_write_csv(const struct np_epochs *e, const struct np_night_sleep *s, FILE *f);
+
 /* Annotation texts of the ground truth (NOTE annotations, datasets/IMPORT.md). */
 #define NP_SLEEP_TRUTH_ASLEEP "truth: asleep"
 #define NP_SLEEP_TRUTH_IN_BED "truth: in bed"
