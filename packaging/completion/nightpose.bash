@@ -12,7 +12,7 @@ _nightpose_options()
 	replay) echo "--speed --live --avoid --alert-after --alert-delay --calibration --help" ;;
 	info) echo "--format --help" ;;
 	import) echo "-o --output --rate --labels --experiment --scale --lsb-per-g --start --help" ;;
-	simulate) echo "-o --output --hours --rate --seed --ankle --help" ;;
+	simulate) echo "-o --output --hours --rate --seed --ankle --sleep --nights --nonwear --help" ;;
 	calibrate) echo "-o --output --supine --left --help" ;;
 	epochs) echo "--calibration --epoch -o --output --sleep-window --help" ;;
 	report) echo "--calibration --avoid --epoch --format --plot --sleep-window --help" ;;
@@ -83,7 +83,7 @@ _nightpose()
 		*) _nightpose_files npr ;;
 		esac
 		return 0 ;;
-	--duration | --rate | --alert-after | --alert-delay | --epoch | --hours | --seed | --supine | \
+	--duration | --nights | --rate | --alert-after | --alert-delay | --epoch | --hours | --seed | --supine | \
 		--left | --experiment | --lsb-per-g | --start)
 		return 0 ;;
 	esac
