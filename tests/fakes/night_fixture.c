@@ -115,7 +115,8 @@ void nf_evening_night(struct np_night *n, double rate_hz, double t0_utc, double 
 	if (up < 1 * h)
 		nf_walk(n, up, 1 * h, rate_hz);
 	if (up < 2 * h)
-		nf_add(n, 0, fmax(up, 1 * h), 2 * h, rate_hz, nf_posture(0, 60), 0.005f);
+		nf_add_breathing(n, fmax(up, 1 * h), 2 * h, rate_hz, nf_posture(0, 60), 0.005f,
+				 0.006f, 16.0f);
 	nf_lying_awake(n, 2 * h, 2 * h + 1200, rate_hz, 0);
 	static const struct {
 		float roll;

@@ -136,17 +136,44 @@ static double breathing_sd_g(const float *z, size_t i0, size_t i1, double rate_h
 	return var > 0 ? sqrt(var) : 0.0;
 }
 
-/* A worn chest breathes: GGIR's still blocks with breathing are worn after all. */
-static void keep_breathing_blocks(const struct np_night_sleep *s, const struct chunk_buf *b,
-				  size_t nb)
+/* GGIR's per-axis stillness (SD < 13 mg and range < 150 mg) on 2 of 3 axes of [i0, i1). */
+static bool block_still(const struct chunk_buf *b, size_t i0, size_t i1)
+{
+	const float *ax[3] = { b->x, b->y, b->z };
+	unsigned still = 0;
+	for (int a = 0; a < 3; a++) {
+		double lo = ax[a][i0], hi = lo, sum = 0, sq = 0;
+		for (size_t i = i0; i < i1; i++) {
+			lo = fmin(lo, ax[a][i]);
+			hi = fmax(hi, ax[a][i]);
+			sum += ax[a][i];
+			sq += (double)ax[a][i] * ax[a][i];
+		}
+		double n = (double)(i1 - i0), var = sq / n - (sum / n) * (sum / n);
+		still += hi - lo < 0.15 && var < 0.013 * 0.013;
+	}
+	return still >= 2;
+}
+
+/*
+ * A worn chest breathes: GGIR's still blocks with breathing are worn after all, and a
+ * block still on its own 15 min without breathing is non-wear (GGIR's 60-min window
+ * misses the first and last blocks of a sensor put down).
+ */
+static void check_breathing_blocks(const struct np_night_sleep *s, const struct chunk_buf *b,
+				   size_t nb)
 {
 	if (s->rate_hz < NP_SLEEP_BREATH_MIN_HZ)
 		return;
 	size_t per = (size_t)round(NP_SLEEP_BLOCK_S * s->rate_hz);
-	for (size_t k = 0; k < nb; k++)
-		if (b->inval[k] &&
-		    breathing_sd_g(b->z, k * per, (k + 1) * per, s->rate_hz) > NP_SLEEP_BREATH_SD_G)
+	for (size_t k = 0; k < nb; k++) {
+		bool breathes = breathing_sd_g(b->z, k * per, (k + 1) * per, s->rate_hz) >
+				NP_SLEEP_BREATH_SD_G;
+		if (b->inval[k] && breathes)
 			b->inval[k] = 0;
+		else if (!b->inval[k] && !breathes && block_still(b, k * per, (k + 1) * per))
+			b->inval[k] = 1;
+	}
 }
 
 /* Non-wear of one chunk into s->nonwear from epoch e0; too short a chunk is not judged. */
@@ -163,7 +190,7 @@ static int chunk_nonwear(struct np_night_sleep *s, struct chunk_buf *b, size_t m
 	if (rc == NP_OK)
 		rc = np_sleep_invalid_blocks(b->score, NULL, nb, nc.threshold, b->inval);
 	if (rc == NP_OK)
-		keep_breathing_blocks(s, b, nb);
+		check_breathing_blocks(s, b, nb);
 	if (rc == NP_OK)
 		rc = np_sleep_blocks_to_epochs(b->inval, nb, NP_SLEEP_BLOCK_S, EP, s->nonwear + e0, ne);
 	return rc;

@@ -44,8 +44,10 @@ struct np_sleep_span {
  * Non-wear on the chest: GGIR's 2013 rule (2 of 3 axes still for 60 min) also
  * matches quiet sleep without a turn, so a 15-min block it calls non-wear counts as
  * worn when the anterior axis shows breathing: SD of its 1-s mean minus its 20-s
- * mean above NP_SLEEP_BREATH_SD_G. Only from NP_SLEEP_BREATH_MIN_HZ on (slower
- * sampling cannot average the noise away); below, GGIR's rule alone decides.
+ * mean above NP_SLEEP_BREATH_SD_G. A block still on its own 15 min (GGIR's axis
+ * criteria) without breathing is non-wear, which GGIR's 60-min window misses at the
+ * edges of a sensor put down. Only from NP_SLEEP_BREATH_MIN_HZ on (slower sampling
+ * cannot average the noise away); below, GGIR's rule alone decides.
  */
 #define NP_SLEEP_BREATH_SD_G 0.0025
 #define NP_SLEEP_BREATH_MIN_HZ 10.0
