@@ -102,13 +102,12 @@ static int fill_row(const char *path, const struct np_night *night, const struct
 static void sleep_cols(const struct np_sleep_night_result *s, unsigned avoid_mask,
 		       struct night_row *row)
 {
-	double asleep = 0, avoid = 0;
+	double asleep = 0, avoid, awake;
 	if (!s || !s->found)
 		return;
-	for (unsigned p = 0; p < NP_POS_COUNT; p++) {
+	for (unsigned p = 0; p < NP_POS_COUNT; p++)
 		asleep += s->asleep_s[p];
-		avoid += avoid_mask & NP_POS_BIT(p) ? s->asleep_s[p] : 0;
-	}
+	np_sleep_night_avoid(s, avoid_mask, &avoid, &awake);
 	row->has_sleep = true;
 	row->tst_min = s->tst_min;
 	row->efficiency = s->efficiency;

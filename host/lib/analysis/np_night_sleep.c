@@ -611,16 +611,15 @@ const struct np_sleep_night_result *np_night_sleep_main(const struct np_night_sl
 	return best;
 }
 
-void np_night_sleep_avoid(const struct np_night_sleep *s, unsigned avoid_mask, double *asleep_s,
-			  double *awake_in_bed_s)
+void np_sleep_night_avoid(const struct np_sleep_night_result *r, unsigned avoid_mask,
+			  double *asleep_s, double *awake_in_bed_s)
 {
 	*asleep_s = *awake_in_bed_s = 0;
-	for (size_t i = 0; i < s->n_nights; i++)
-		for (unsigned p = 0; p < NP_POS_COUNT; p++)
-			if (avoid_mask & NP_POS_BIT(p)) {
-				*asleep_s += s->nights[i].asleep_s[p];
-				*awake_in_bed_s += s->nights[i].awake_in_bed_s[p];
-			}
+	for (unsigned p = 0; p < NP_POS_COUNT; p++)
+		if (avoid_mask & NP_POS_BIT(p)) {
+			*asleep_s += r->asleep_s[p];
+			*awake_in_bed_s += r->awake_in_bed_s[p];
+		}
 }
 
 int np_night_sleep_write_csv(const struct np_epochs *e, const struct np_night_sleep *s, FILE *f)

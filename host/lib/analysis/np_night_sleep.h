@@ -131,12 +131,9 @@ void np_night_sleep_free(struct np_night_sleep *s);
 /* The night with the longest sleep period, or NULL when none was found. */
 const struct np_sleep_night_result *np_night_sleep_main(const struct np_night_sleep *s);
 
-/*
- * Positions given separately asleep and awake in bed, summed over the nights:
- * seconds in positions of avoid_mask.
- */
-void np_night_sleep_avoid(const struct np_night_sleep *s, unsigned avoid_mask, double *asleep_s,
-			  double *awake_in_bed_s);
+/* Seconds of one night in positions of avoid_mask, asleep and awake in bed. */
+void np_sleep_night_avoid(const struct np_sleep_night_result *r, unsigned avoid_mask,
+			  double *asleep_s, double *awake_in_bed_s);
 
 /*
  * The epochs CSV (np_epochs_write_csv()) with sleep columns for 5-s epochs:

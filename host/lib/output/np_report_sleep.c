@@ -100,12 +100,8 @@ static void night_text(const struct np_sleep_night_result *r, double t0, unsigne
 		r->sol_min, r->waso_min, r->awakenings, r->awakenings == 1 ? "" : "s");
 	positions_line("Asleep", r->asleep_s, f);
 	positions_line("Awake in bed", r->awake_in_bed_s, f);
-	double as = 0, aw = 0;
-	for (unsigned p = 0; p < NP_POS_COUNT; p++)
-		if (avoid_mask & NP_POS_BIT(p)) {
-			as += r->asleep_s[p];
-			aw += r->awake_in_bed_s[p];
-		}
+	double as, aw;
+	np_sleep_night_avoid(r, avoid_mask, &as, &aw);
 	np_avoid_text(avoid_mask, ", ", names, sizeof names);
 	fprintf(f, "    Positions to avoid (%s): %.0f min asleep, %.0f min awake in bed\n",
 		names[0] ? names : "none", as / 60.0, aw / 60.0);
@@ -245,12 +241,8 @@ static void night_fields(cJSON *o, const struct np_night_sleep *s,
 	cJSON_AddBoolToObject(o, "relied_on_guider", r->relied_on_guider);
 	cJSON_AddItemToObject(o, "positions_asleep", minutes_json(r->asleep_s));
 	cJSON_AddItemToObject(o, "positions_awake_in_bed", minutes_json(r->awake_in_bed_s));
-	double as = 0, aw = 0;
-	for (unsigned p = 0; p < NP_POS_COUNT; p++)
-		if (avoid_mask & NP_POS_BIT(p)) {
-			as += r->asleep_s[p];
-			aw += r->awake_in_bed_s[p];
-		}
+	double as, aw;
+	np_sleep_night_avoid(r, avoid_mask, &as, &aw);
 	cJSON *av = cJSON_AddObjectToObject(o, "avoid");
 	cJSON_AddItemToObject(av, "positions", np_json_positions(avoid_mask));
 	np_json_add_number(av, "asleep_min", as / 60.0, NP_JSON_RATE);
