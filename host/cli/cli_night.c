@@ -82,6 +82,21 @@ int np_cli_night_epochs(const char *path, const char *cal_path, double epoch_s,
 	return NP_EXIT_OK;
 }
 
+int np_cli_night_sleep(const char *path, const struct np_night *night,
+		       const struct np_calfile *cal, enum np_sleep_guider guider,
+		       struct np_night_sleep *s)
+{
+	struct np_night_sleep_cfg cfg;
+	np_night_sleep_cfg_default(&cfg);
+	cfg.guider = guider;
+	cfg.epochs.cal = cal;
+	int rc = np_night_sleep_compute(night, &cfg, s);
+	if (rc == NP_OK)
+		return NP_EXIT_OK;
+	np_night_sleep_free(s);
+	return np_cli_fail(path, rc, NP_EXIT_FAILURE);
+}
+
 int np_cli_parse_epoch(const struct np_cli_cmd *cmd, const char *arg, double *epoch_s)
 {
 	if (!np_cli_parse_double(arg, 0.001, 86400.0, epoch_s))
@@ -121,6 +136,11 @@ int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct
 	case 'p':
 		o->plot_path = optarg;
 		return np_cli_check_plot_path(cmd, optarg);
+	case 'w':
+		if (np_sleep_guider_parse(optarg, &o->guider) != NP_OK)
+			return np_cli_usage_error(cmd, "--sleep-window: expected hdcza or lying, not '%s'",
+						  optarg);
+		return NP_EXIT_OK;
 	default:
 		return np_cli_option_error(cmd, c, argv);
 	}

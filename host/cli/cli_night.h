@@ -9,6 +9,7 @@
 #include "np_calfile.h"
 #include "np_epochs.h"
 #include "np_night.h"
+#include "np_night_sleep.h"
 #include "np_report.h"
 
 /*
@@ -33,12 +34,22 @@ int np_cli_night_epochs(const char *path, const char *cal_path, double epoch_s,
 /* --epoch S: on success NP_EXIT_OK and *epoch_s set, else the usage error's exit code. */
 int np_cli_parse_epoch(const struct np_cli_cmd *cmd, const char *arg, double *epoch_s);
 
-/* Options that report and trend share: --avoid, --calibration, --format, --plot. */
+/*
+ * Sleep of a night loaded by np_cli_night_epochs() (cal NULL: default mounting).
+ * Returns an exit code; on success the caller frees s with np_night_sleep_free().
+ */
+int np_cli_night_sleep(const char *path, const struct np_night *night,
+		       const struct np_calfile *cal, enum np_sleep_guider guider,
+		       struct np_night_sleep *s);
+
+/* Options that report and trend share: --avoid, --calibration, --format, --plot,
+ * --sleep-window. */
 struct np_cli_night_opts {
 	const char *cal_path;  /* NULL: default mounting */
 	const char *plot_path; /* NULL: no picture */
 	bool json;             /* --format json */
 	bool avoid_given;      /* --avoid was on the command line */
+	enum np_sleep_guider guider; /* --sleep-window hdcza|lying */
 	struct np_report_cfg rcfg;
 };
 
@@ -47,7 +58,8 @@ struct np_cli_night_opts {
 	{ "avoid", required_argument, NULL, 'a' },             \
 	{ "calibration", required_argument, NULL, 'c' },       \
 	{ "format", required_argument, NULL, 'f' },            \
-	{ "plot", required_argument, NULL, 'p' }
+	{ "plot", required_argument, NULL, 'p' },             \
+	{ "sleep-window", required_argument, NULL, 'w' }
 
 void np_cli_night_opts_init(struct np_cli_night_opts *o);
 

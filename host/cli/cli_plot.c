@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "np_episodes.h"
@@ -24,6 +25,41 @@ static bool in_gap(const struct np_night *night, double t)
 	return false;
 }
 
+/* The report's sleep as plot spans: 4 arrays in one allocation (*buf, free it). */
+static int sleep_spans(const struct np_night_sleep *s, struct np_plot_sleep *ps,
+		       struct np_plot_span **buf)
+{
+	memset(ps, 0, sizeof *ps);
+	*buf = NULL;
+	if (!s)
+		return NP_OK;
+	size_t total = 2 * s->n_nights + s->n_wake + s->n_nonwear_spans;
+	struct np_plot_span *v = malloc((total + 1) * sizeof *v);
+	if (!v)
+		return NP_ERR_NOMEM;
+	*buf = v;
+	ps->periods = v;
+	for (size_t i = 0; i < s->n_nights; i++)
+		if (s->nights[i].found)
+			v[ps->n_periods++] = (struct np_plot_span){ s->nights[i].onset_s,
+								    s->nights[i].wake_s, NP_POS_UNKNOWN };
+	ps->in_bed = v + ps->n_periods;
+	for (size_t i = 0; i < s->n_nights; i++)
+		if (s->nights[i].found)
+			v[ps->n_periods + ps->n_in_bed++] = (struct np_plot_span){
+				s->nights[i].lights_off_s, s->nights[i].lights_on_s, NP_POS_UNKNOWN };
+	struct np_plot_span *w = v + ps->n_periods + ps->n_in_bed;
+	ps->wake = w;
+	for (size_t i = 0; i < s->n_wake; i++)
+		w[ps->n_wake++] = (struct np_plot_span){ s->wake[i].start_s, s->wake[i].end_s,
+							 NP_POS_UNKNOWN };
+	ps->nonwear = w + ps->n_wake;
+	for (size_t i = 0; i < s->n_nonwear_spans; i++)
+		w[ps->n_wake + ps->n_nonwear++] = (struct np_plot_span){
+			s->nonwear_spans[i].start_s, s->nonwear_spans[i].end_s, NP_POS_UNKNOWN };
+	return NP_OK;
+}
+
 int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 		      const struct np_report *rep, const char *path)
 {
@@ -41,8 +77,10 @@ int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 	double *alerts = malloc((n_alerts + 1) * sizeof *alerts);
 	double *mt = malloc((ep->n + 1) * sizeof *mt);
 	float *mg = malloc((ep->n + 1) * sizeof *mg);
+	struct np_plot_span *sleep_buf = NULL;
 	int rc = NP_ERR_NOMEM;
-	if (!spans || !gaps || !alerts || !mt || !mg)
+	if (!spans || !gaps || !alerts || !mt || !mg ||
+	    sleep_spans(rep->sleep, &p.sleep, &sleep_buf) != NP_OK)
 		goto out;
 
 	for (size_t i = 0; i < rep->n_episodes; i++) {
@@ -85,6 +123,7 @@ int np_cli_plot_night(const struct np_night *night, const struct np_epochs *ep,
 	rc = np_plot_night_render(&p, path);
 	np_cli_tmp_done();
 out:
+	free(sleep_buf);
 	free(spans);
 	free(gaps);
 	free(alerts);

@@ -10,6 +10,7 @@
 
 static const char usage[] =
 	"usage: nightpose epochs NIGHT.npr [--calibration CAL.json] [--epoch S] [-o FILE.csv]\n"
+	"                        [--sleep-window hdcza|lying]\n"
 	"\n"
 	"Cuts the recording into epochs of S seconds (default 30) from its first\n"
 	"sample and writes one CSV row per epoch:\n"
@@ -23,18 +24,33 @@ static const char usage[] =
 	"trunk by 'calibrate'. Without --calibration the default mounting is assumed\n"
 	"(sensor x to the head, y to the wearer's left, z out of the chest; a second\n"
 	"sensor worn with the same axes).\n"
+	"With --epoch 5 (GGIR's epoch) five sleep columns follow:\n"
+	"  anglez_deg,sib,spt,asleep,worn\n"
+	"anglez_deg is GGIR's trunk angle (+90 supine, -90 prone), sib 1 in a sustained\n"
+	"inactivity bout, spt 1 inside a night's sleep period, asleep 1 when scored\n"
+	"asleep, worn 0 for non-wear and epochs without data (docs/ANALYSIS.md, \"Sleep\").\n"
+	"Other epoch lengths have no sleep columns.\n"
 	"\n"
 	"options:\n"
 	"  --calibration CAL.json  mounting from 'nightpose calibrate'\n"
 	"  --epoch S               epoch length in seconds (default 30)\n"
+	"  --sleep-window hdcza|lying\n"
+	"                          sleep period guider for the spt and asleep columns\n"
+	"                          (default hdcza)\n"
 	"  -o, --output FILE.csv   output file (default, or '-': standard output)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 write failure, 2 bad usage, bad recording or calibration\n";
 
-static int write_csv(FILE *f, const void *ep)
+struct csv_out {
+	const struct np_epochs *ep;
+	const struct np_night_sleep *sleep; /* NULL: no sleep columns */
+};
+
+static int write_csv(FILE *f, const void *arg)
 {
-	return np_epochs_write_csv(ep, f);
+	const struct csv_out *c = arg;
+	return c->sleep ? np_night_sleep_write_csv(c->ep, c->sleep, f) : np_epochs_write_csv(c->ep, f);
 }
 
 static int run(int argc, char **argv);
@@ -52,10 +68,12 @@ static int run(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "calibration", required_argument, NULL, 'c' },
 		{ "epoch", required_argument, NULL, 'e' },
+		{ "sleep-window", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out_path = "-", *cal_path = NULL;
 	double epoch_s = NP_EPOCH_DEFAULT_S;
+	enum np_sleep_guider guider = NP_SLEEP_GUIDER_HDCZA;
 	int c;
 
 	optind = 1;
@@ -71,6 +89,12 @@ static int run(int argc, char **argv)
 		case 'e':
 			if ((c = np_cli_parse_epoch(&np_cmd_epochs, optarg, &epoch_s)) != NP_EXIT_OK)
 				return c;
+			break;
+		case 'w':
+			if (np_sleep_guider_parse(optarg, &guider) != NP_OK)
+				return np_cli_usage_error(&np_cmd_epochs,
+							  "--sleep-window: expected hdcza or lying, not '%s'",
+							  optarg);
 			break;
 		default:
 			return np_cli_option_error(&np_cmd_epochs, c, argv);
@@ -90,9 +114,17 @@ static int run(int argc, char **argv)
 	int rc = np_cli_night_epochs(path, cal_path, epoch_s, &night, &cal, &ep);
 	if (rc != NP_EXIT_OK)
 		return rc;
+	struct np_night_sleep sleep;
+	struct csv_out out = { &ep, NULL };
+	if (epoch_s == NP_SLEEP_EPOCH_S) {
+		rc = np_cli_night_sleep(path, &night, cal_path ? &cal : NULL, guider, &sleep);
+		out.sleep = rc == NP_EXIT_OK ? &sleep : NULL;
+	}
 	np_night_free(&night);
-
-	rc = np_cli_write_output(out_path, write_csv, &ep);
+	if (rc == NP_EXIT_OK)
+		rc = np_cli_write_output(out_path, write_csv, &out);
+	if (out.sleep)
+		np_night_sleep_free(&sleep);
 	np_epochs_free(&ep);
 	return rc;
 }

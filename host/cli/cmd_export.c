@@ -178,14 +178,22 @@ static int run(int argc, char **argv)
 		return rc;
 
 	struct np_export_opts o;
+	struct np_night_sleep sleep = { 0 };
 	rc = export_options(&night, &ep, &cal, a.cal_path != NULL, &o);
 	if (rc != NP_OK)
 		rc = np_cli_fail(a.path, rc, NP_EXIT_FAILURE);
-	else if (a.csv_path)
+	/* The EDF+ carries the sleep period, wake bouts and non-wear as annotations. */
+	if (rc == NP_EXIT_OK && a.edf_path) {
+		rc = np_cli_night_sleep(a.path, &night, a.cal_path ? &cal : NULL,
+					NP_SLEEP_GUIDER_HDCZA, &sleep);
+		o.sleep = &sleep;
+	}
+	if (rc == NP_EXIT_OK && a.csv_path)
 		rc = write_csv(&night, &o, a.csv_path);
 	if (rc == NP_EXIT_OK && a.edf_path)
 		rc = write_edf(&night, &o, a.edf_path);
 	free((void *)o.episodes);
+	np_night_sleep_free(&sleep);
 	np_epochs_free(&ep);
 	np_night_free(&night);
 	return rc;

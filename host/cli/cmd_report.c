@@ -12,6 +12,7 @@
 static const char usage[] =
 	"usage: nightpose report NIGHT.npr [--calibration CAL.json] [--avoid LIST]\n"
 	"                        [--epoch S] [--format text|json] [--plot FILE]\n"
+	"                        [--sleep-window hdcza|lying]\n"
 	"\n"
 	"Summarises a night: time lying and per position, time in positions to\n"
 	"avoid with the longest episodes and their clock times (local time),\n"
@@ -19,6 +20,9 @@ static const char usage[] =
 	"for lower back pain means for this night. With ground-truth labels in the\n"
 	"recording (imported datasets) it adds the agreement per class and a\n"
 	"confusion matrix. A turn shorter than 30 s does not count as a change.\n"
+	"The sleep section runs GGIR's algorithms on the trunk (5-s epochs): non-wear,\n"
+	"time in bed, the sleep period, wake inside it and the positions while\n"
+	"asleep, one block per noon-to-noon night (docs/ANALYSIS.md, \"Sleep\").\n"
 	"\n"
 	"options:\n"
 	"  --calibration CAL.json  mounting from 'nightpose calibrate' (default:\n"
@@ -29,6 +33,10 @@ static const char usage[] =
 	"  --format text|json      output format (default text; json: one object)\n"
 	"  --plot FILE             also draw the night: .png (1200x800), .svg or .pdf\n"
 	"                          (position timeline, share per position, movement)\n"
+	"  --sleep-window hdcza|lying\n"
+	"                          how the sleep period is found: hdcza (default, GGIR:\n"
+	"                          the trunk's angle is steady) or lying (the main\n"
+	"                          lying period; asleep only while lying)\n"
 	"  -h, --help              this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 write failure, 2 bad usage, bad recording or calibration,\n"
@@ -73,14 +81,20 @@ static int run(int argc, char **argv)
 	struct np_calfile cal;
 	struct np_epochs ep;
 	struct np_report rep;
+	struct np_night_sleep sleep;
 	int rc = np_cli_night_epochs(path, o.cal_path, epoch_s, &night, &cal, &ep);
 	if (rc != NP_EXIT_OK)
 		return rc;
+	memset(&rep, 0, sizeof rep);
+	rc = np_cli_night_sleep(path, &night, o.cal_path ? &cal : NULL, o.guider, &sleep);
+	if (rc != NP_EXIT_OK)
+		goto out;
 	rc = np_report_build(&night, &ep, &o.rcfg, &rep);
 	if (rc != NP_OK) {
 		rc = np_cli_fail(path, rc, NP_EXIT_FAILURE);
 		goto out;
 	}
+	rep.sleep = &sleep;
 	/* The report first: a plot that cannot be drawn (a recording that spans no
 	   time, a full disk) does not cost the summary; the exit code tells. */
 	rc = o.json ? np_report_write_json(&rep, stdout) : np_report_write_text(&rep, stdout);
@@ -91,6 +105,7 @@ static int run(int argc, char **argv)
 	fflush(stdout);
 	rc = o.plot_path ? np_cli_plot_night(&night, &ep, &rep, o.plot_path) : NP_EXIT_OK;
 out:
+	np_night_sleep_free(&sleep);
 	np_report_free(&rep);
 	np_epochs_free(&ep);
 	np_night_free(&night);

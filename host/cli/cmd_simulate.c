@@ -11,6 +11,7 @@
 
 static const char usage[] =
 	"usage: nightpose simulate -o NIGHT.npr [--hours H] [--rate HZ] [--seed N] [--ankle]\n"
+	"                          [--sleep] [--nights N] [--nonwear]\n"
 	"\n"
 	"Writes a realistic synthetic night: a few minutes sitting up in bed, lying\n"
 	"down, falling asleep, position changes (dwell times of minutes to an hour),\n"
@@ -20,12 +21,26 @@ static const char usage[] =
 	"rate per episode, the sensor errors and the mounting rotation.\n"
 	"The same options always give the same file, byte for byte.\n"
 	"\n"
+	"With --sleep (or --nights, --nonwear) the recording is a whole evening and\n"
+	"night from 19:00 UTC: up and about, sitting still in a chair (television,\n"
+	"reading), lying awake with small movements (reading, a phone), falling asleep,\n"
+	"sleep with wake bouts and maybe a bathroom trip, an early morning awake in bed,\n"
+	"getting up; with --nights, days of being about and sitting in between. The\n"
+	"sleep truth is in NOTE annotations ('truth: asleep', 'truth: in bed', 'truth:\n"
+	"sensor off'), which 'report' scores its sleep figures against.\n"
+	"\n"
 	"options:\n"
 	"  -o, --output FILE  recording to write (required)\n"
-	"  --hours H          length of the night, up to 48 (default 8)\n"
+	"  --hours H          length of the night, up to 48 (default 8; with --sleep\n"
+	"                     the nights give it, and H up to 168 cuts it short)\n"
 	"  --rate HZ          samples per second, 1 to 200 (default 25)\n"
 	"  --seed N           which night (default 1)\n"
 	"  --ankle            add a second sensor on the ankle\n"
+	"  --sleep            evening, night and morning with sleep truth (see above)\n"
+	"  --nights N         nights in one recording, 1 to 7 (implies --sleep); --hours\n"
+	"                     then cuts the recording short (up to 168)\n"
+	"  --nonwear          the sensor lies on the nightstand for 75-150 min each\n"
+	"                     evening (implies --sleep)\n"
 	"  -h, --help         this help\n"
 	"\n"
 	"exit codes: 0 ok, 1 write failure, 2 bad usage\n";
@@ -39,7 +54,7 @@ const struct np_cli_cmd np_cmd_simulate = {
 	.run = run,
 };
 
-enum { OPT_HOURS = 256, OPT_RATE, OPT_SEED, OPT_ANKLE };
+enum { OPT_HOURS = 256, OPT_RATE, OPT_SEED, OPT_ANKLE, OPT_SLEEP, OPT_NIGHTS, OPT_NONWEAR };
 
 static int run(int argc, char **argv)
 {
@@ -49,6 +64,9 @@ static int run(int argc, char **argv)
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "ankle", no_argument, NULL, OPT_ANKLE },
+		{ "sleep", no_argument, NULL, OPT_SLEEP },
+		{ "nights", required_argument, NULL, OPT_NIGHTS },
+		{ "nonwear", no_argument, NULL, OPT_NONWEAR },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct np_cli_cmd *cmd = &np_cmd_simulate;
@@ -66,9 +84,10 @@ static int run(int argc, char **argv)
 			output = optarg;
 			break;
 		case OPT_HOURS:
-			if (!np_cli_parse_double(optarg, 0.001, 48.0, &o.hours))
+			if (!np_cli_parse_double(optarg, 0.001, NP_SIM_SLEEP_HOURS_MAX, &o.hours))
 				return np_cli_usage_error(cmd, "--hours: expected 0.001 to 48, not '%s'",
 							  optarg);
+			o.hours_given = true;
 			break;
 		case OPT_RATE:
 			if (!np_cli_parse_double(optarg, 1.0, 200.0, &o.rate_hz))
@@ -85,12 +104,27 @@ static int run(int argc, char **argv)
 		case OPT_ANKLE:
 			o.second_sensor = true;
 			break;
+		case OPT_SLEEP:
+			o.sleep_model = true;
+			break;
+		case OPT_NIGHTS:
+			if (!np_cli_parse_long(optarg, 1, NP_SIM_NIGHTS_MAX, &seed))
+				return np_cli_usage_error(cmd, "--nights: expected 1 to 7, not '%s'", optarg);
+			o.nights = (unsigned)seed;
+			o.sleep_model = true;
+			break;
+		case OPT_NONWEAR:
+			o.nonwear = o.sleep_model = true;
+			break;
 		default:
 			return np_cli_option_error(cmd, c, argv);
 		}
 	}
 	if (optind < argc)
 		return np_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (!o.sleep_model && o.hours > 48.0)
+		return np_cli_usage_error(cmd, "--hours: expected 0.001 to 48 without --sleep, not '%g'",
+					  o.hours);
 	if (np_cli_check_recording_output(cmd, output) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
 

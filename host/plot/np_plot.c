@@ -27,7 +27,9 @@ enum {
 	C_MOVE_FILL = 12,
 	C_ALERT = 13,
 	C_STEP = 14,
-	C_COUNT = 16,
+	C_BED = 15,
+	C_ASLEEP = 16,
+	C_COUNT = 18,
 };
 
 /*
@@ -80,6 +82,7 @@ const char *np_plot_device(const char *path)
 
 static void set_palette(unsigned avoid_mask)
 {
+	plscmap0n(C_COUNT); /* PLplot's default map 0 has 16 slots */
 	plscol0(C_BG, 255, 255, 255);
 	plscol0(C_TEXT, 30, 30, 30);
 	plscol0(C_GRID, 225, 225, 225);
@@ -95,6 +98,8 @@ static void set_palette(unsigned avoid_mask)
 	plscol0(C_MOVE_FILL, 200, 200, 200);
 	plscol0(C_ALERT, 200, 30, 30);
 	plscol0(C_STEP, 110, 110, 110);
+	plscol0(C_BED, 215, 225, 240);
+	plscol0(C_ASLEEP, 40, 60, 120);
 }
 
 /*
@@ -385,6 +390,48 @@ static void span_text(double span_s, double s, char *out, size_t cap)
 		np_fmt_hm(s, out, cap);
 }
 
+/* Sleep strip: in bed (light), asleep (dark), wake bouts cut out, non-wear hatched,
+ * lights off and on as marks; nothing without a sleep period. */
+static void sleep_panel(const struct np_plot_night *p, double x0, double x1)
+{
+	const struct np_plot_sleep *sl = &p->sleep;
+	if (!sl->n_periods && !sl->n_nonwear)
+		return;
+	plvpor(0.095, 0.655, 0.355, 0.395);
+	plwind(x0, x1, 0, 1);
+	plcol0(C_BED);
+	for (size_t i = 0; i < sl->n_in_bed; i++)
+		rect(x0 + sl->in_bed[i].start_s, x0 + sl->in_bed[i].end_s, 0.1, 0.9);
+	plcol0(C_ASLEEP);
+	for (size_t i = 0; i < sl->n_periods; i++)
+		rect(x0 + sl->periods[i].start_s, x0 + sl->periods[i].end_s, 0.2, 0.8);
+	plcol0(C_BED);
+	for (size_t i = 0; i < sl->n_wake; i++)
+		rect(x0 + sl->wake[i].start_s, x0 + sl->wake[i].end_s, 0.2, 0.8);
+	plcol0(C_WARN);
+	plpsty(3);
+	for (size_t i = 0; i < sl->n_nonwear; i++)
+		rect(x0 + sl->nonwear[i].start_s, x0 + sl->nonwear[i].end_s, 0.0, 1.0);
+	plpsty(0);
+	/* Lights off and on: a bar across the strip. */
+	plcol0(C_TEXT);
+	plwidth(2.5);
+	for (size_t i = 0; i < sl->n_in_bed; i++)
+		for (int k = 0; k < 2; k++) {
+			double t = x0 + (k ? sl->in_bed[i].end_s : sl->in_bed[i].start_s);
+			PLFLT xs[2] = {t, t}, ys[2] = {0.0, 1.0};
+			plline(2, xs, ys);
+		}
+	plwidth(1.0);
+	plbox("bc", 0, 0, "bc", 0, 0);
+	text_size(1.1);
+	plmtex("lv", 0.8, 0.5, 1.0, "sleep");
+	text_size(0.85);
+	plmtex("rv", 1.0, 0.78, 0.0, "| in bed |  dark: asleep");
+	plmtex("rv", 1.0, 0.22, 0.0, "gaps: awake, hatched: not worn");
+	text_size(1.0);
+}
+
 static void bars_panel(const struct np_plot_night *p)
 {
 	/* The same denominator as the text report's table: the recording. */
@@ -532,6 +579,7 @@ int np_plot_night_render(const struct np_plot_night *p, const char *path)
 	double x1 = x0 + p->duration_s;
 	title(p);
 	timeline_panel(p, x0, x1);
+	sleep_panel(p, x0, x1);
 	movement_panel(p, x0, x1);
 	bars_panel(p);
 	summary_panel(p);

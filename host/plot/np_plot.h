@@ -26,6 +26,18 @@ struct np_plot_span {
 
 struct np_tmp_watch; /* np_outfile.h */
 
+/* The sleep strip of the night page (spans' positions ignored); all may be empty. */
+struct np_plot_sleep {
+	const struct np_plot_span *periods; /* sleep periods, onset to wake */
+	size_t n_periods;
+	const struct np_plot_span *in_bed;  /* lights off to lights on */
+	size_t n_in_bed;
+	const struct np_plot_span *wake;    /* wake bouts inside the sleep periods */
+	size_t n_wake;
+	const struct np_plot_span *nonwear; /* sensor not worn */
+	size_t n_nonwear;
+};
+
 struct np_plot_night {
 	double start_utc_s;                 /* Unix time of t = 0; clock times are local */
 	double duration_s;
@@ -43,6 +55,7 @@ struct np_plot_night {
 	double longest_avoid_s;             /* longest episode in one of them; 0: none */
 	double breathing_bpm[NP_POS_COUNT]; /* per position; 0: no number */
 	const char *breathing_note;         /* shown when no position has a number; may be NULL */
+	struct np_plot_sleep sleep;         /* sleep strip; zeroed: none */
 	const struct np_tmp_watch *watch;   /* told the temporary file's name; may be NULL */
 };
 

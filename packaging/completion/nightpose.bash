@@ -12,12 +12,12 @@ _nightpose_options()
 	replay) echo "--speed --live --avoid --alert-after --alert-delay --calibration --help" ;;
 	info) echo "--format --help" ;;
 	import) echo "-o --output --rate --labels --experiment --scale --lsb-per-g --start --help" ;;
-	simulate) echo "-o --output --hours --rate --seed --ankle --help" ;;
+	simulate) echo "-o --output --hours --rate --seed --ankle --sleep --nights --nonwear --help" ;;
 	calibrate) echo "-o --output --port --timeout --supine --left --help" ;;
-	epochs) echo "--calibration --epoch -o --output --help" ;;
-	report) echo "--calibration --avoid --epoch --format --plot --help" ;;
+	epochs) echo "--calibration --epoch -o --output --sleep-window --help" ;;
+	report) echo "--calibration --avoid --epoch --format --plot --sleep-window --help" ;;
 	export) echo "--edf --csv --calibration --help" ;;
-	trend) echo "--avoid --calibration --format --plot --help" ;;
+	trend) echo "--avoid --calibration --format --plot --sleep-window --help" ;;
 	config) echo "--port --avoid --alert --alert-after --alert-delay --calibration -o --output" \
 		"--help" ;;
 	esac
@@ -68,6 +68,7 @@ _nightpose()
 		return 0 ;;
 	--alert) COMPREPLY=($(compgen -W "vibrate bell none" -- "$cur")); return 0 ;;
 	--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
+	--sleep-window) COMPREPLY=($(compgen -W "hdcza lying" -- "$cur")); return 0 ;;
 	--scale) COMPREPLY=($(compgen -W "g mg counts" -- "$cur")); return 0 ;;
 	--speed) COMPREPLY=($(compgen -W "max 1 10 60" -- "$cur")); return 0 ;;
 	--calibration) _nightpose_files json; return 0 ;;
@@ -82,7 +83,7 @@ _nightpose()
 		*) _nightpose_files npr ;;
 		esac
 		return 0 ;;
-	--duration | --rate | --alert-after | --alert-delay | --epoch | --hours | --seed | --supine | --timeout | \
+	--duration | --nights | --rate | --alert-after | --alert-delay | --epoch | --hours | --seed | --supine | --timeout | \
 		--left | --experiment | --lsb-per-g | --start)
 		return 0 ;;
 	esac

@@ -277,29 +277,39 @@ void np_epochs_free(struct np_epochs *e)
 	e->n = 0;
 }
 
-int np_epochs_write_csv(const struct np_epochs *e, FILE *f)
+void np_epochs_write_csv_header(const struct np_epochs *e, FILE *f)
 {
 	fprintf(f, "start_s,end_s,position,confidence,roll_deg,inclination_deg,movement_mg,still,"
-		   "valid_fraction%s\n",
+		   "valid_fraction%s",
 		e->second_sensor ? ",leg_tilt_deg" : "");
-	for (size_t k = 0; k < e->n; k++) {
-		const struct np_epoch *p = &e->v[k];
-		fprintf(f, "%.3f,%.3f,%s,%.2f,", p->start_s, p->end_s, np_position_name(p->position),
-			(double)p->confidence);
-		if (p->n > 0)
-			fprintf(f, "%.1f,%.1f,%.1f,%d,%.2f", (double)p->roll_deg,
-				(double)p->inclination_deg, (double)p->movement_mg, p->still ? 1 : 0,
-				(double)p->valid_fraction);
+}
+
+void np_epochs_write_csv_row(const struct np_epochs *e, size_t k, FILE *f)
+{
+	const struct np_epoch *p = &e->v[k];
+	fprintf(f, "%.3f,%.3f,%s,%.2f,", p->start_s, p->end_s, np_position_name(p->position),
+		(double)p->confidence);
+	if (p->n > 0)
+		fprintf(f, "%.1f,%.1f,%.1f,%d,%.2f", (double)p->roll_deg,
+			(double)p->inclination_deg, (double)p->movement_mg, p->still ? 1 : 0,
+			(double)p->valid_fraction);
+	else
+		fputs(",,,,0.00", f);
+	if (e->second_sensor) {
+		if (p->has_leg)
+			fprintf(f, ",%.1f", (double)p->leg_tilt_deg);
 		else
-			fputs(",,,,0.00", f);
-		if (e->second_sensor) {
-			if (p->has_leg)
-				fprintf(f, ",%.1f", (double)p->leg_tilt_deg);
-			else
-				fputc(',', f);
-		}
+			fputc(',', f);
+	}
+}
+
+int np_epochs_write_csv(const struct np_epochs *e, FILE *f)
+{
+	np_epochs_write_csv_header(e, f);
+	fputc('\n', f);
+	for (size_t k = 0; k < e->n; k++) {
+		np_epochs_write_csv_row(e, k, f);
 		fputc('\n', f);
 	}
 	return ferror(f) ? NP_ERR_IO : NP_OK;
 }
-

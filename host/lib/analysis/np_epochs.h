@@ -87,4 +87,8 @@ void np_epochs_free(struct np_epochs *e);
  */
 int np_epochs_write_csv(const struct np_epochs *e, FILE *f);
 
+/* The CSV's header and row k without their newline, for writers that add columns. */
+void np_epochs_write_csv_header(const struct np_epochs *e, FILE *f);
+void np_epochs_write_csv_row(const struct np_epochs *e, size_t k, FILE *f);
+
 #endif

@@ -144,12 +144,25 @@ struct episode {
 	uint8_t position;
 	struct pose pose;
 	double breath_per_min, breath_amp_g, breath_phase;
+	uint8_t mode;       /* enum ep_mode; the classic night is all EP_SLEEP */
+	double awake_per_h; /* EP_AWAKE: small movements per hour */
+};
+
+/* What the wearer does in an episode (the sleep model, np_sim_opts.sleep_model). */
+enum ep_mode {
+	EP_SLEEP = 0, /* lying asleep (the classic night: every episode) */
+	EP_AWAKE,     /* lying awake: reading, a phone, trying to sleep, early morning */
+	EP_ACTIVE,    /* up and about: the trunk sways and bends all the time */
+	EP_CHAIR,     /* sitting still: television, reading in a chair */
+	EP_OFF,       /* the sensor lies on the nightstand */
 };
 
 enum mv_kind {
 	MV_TURN,    /* transition between episodes (in the labels already) */
 	MV_AROUSAL, /* while lying: movement without a change of position */
 	MV_FIDGET,  /* while sitting up */
+	MV_ACTIVE,  /* up and about: sway of roll and inclination for the whole episode */
+	MV_AWAKE,   /* lying awake: a shift of roll and propping up, and back */
 };
 
 /* Sorted by start: arousals of episode i, then the transition to episode i + 1. */
@@ -158,6 +171,10 @@ struct movement {
 	double amp_g;
 	double wobble_deg; /* roll swing and back, without a change of position */
 	enum mv_kind kind;
+};
+
+struct span {
+	double a, b;
 };
 
 struct plan {
@@ -169,6 +186,8 @@ struct plan {
 	struct m3 mount, ankle_mount;
 	double mount_deg;
 	double offset_g[3], gain[3];
+	struct span *in_bed; /* sleep model: lights off to lights on per night */
+	size_t n_in_bed, cap_in_bed;
 };
 
 /*
@@ -252,6 +271,8 @@ static int add_episode(struct plan *pl, struct rng *r, uint8_t position, double 
 	e->start_s = start_s;
 	e->end_s = start_s + dwell_s;
 	e->position = position;
+	e->mode = EP_SLEEP;
+	e->awake_per_h = 0.0;
 	e->pose = random_pose(r, position, prev_roll);
 	/* Breathing: awake sitting 14-20/min, asleep 10-18/min; 0.1/min steps so that
 	   the NOTE text is the exact rate. Chest rise reads 5-20 mg on the anterior axis. */
@@ -294,6 +315,39 @@ static int add_arousals(struct plan *pl, struct rng *r, const struct episode *e)
 		t += len;
 	}
 	return NP_OK;
+}
+
+/* Lying awake: small movements as a Poisson process at e->awake_per_h. */
+static int add_awake_movements(struct plan *pl, struct rng *r, const struct episode *e)
+{
+	double t = e->start_s + 5.0;
+	for (;;) {
+		t += -log(1.0 - rng_unit(r)) * 3600.0 / e->awake_per_h;
+		double len = rng_uniform(r, 3.0, 12.0);
+		if (t + len > e->end_s - 5.0)
+			return NP_OK;
+		double w = rng_uniform(r, 8.0, 20.0) * (rng_unit(r) < 0.5 ? -1.0 : 1.0);
+		int rc = add_movement(pl, t, t + len, rng_uniform(r, 0.03, 0.10), w, MV_AWAKE);
+		if (rc != NP_OK)
+			return rc;
+		t += len;
+	}
+}
+
+/* The movements inside an episode's still part, by what the wearer does. */
+static int episode_movements(struct plan *pl, struct rng *r, const struct episode *e)
+{
+	switch (e->mode) {
+	case EP_AWAKE:
+		return add_awake_movements(pl, r, e);
+	case EP_ACTIVE:
+		return add_movement(pl, e->start_s, e->end_s, rng_uniform(r, 0.05, 0.12), 0.0,
+				    MV_ACTIVE);
+	case EP_OFF:
+		return NP_OK;
+	default: /* asleep: arousals; in a chair: fidgeting (add_arousals knows upright) */
+		return add_arousals(pl, r, e);
+	}
 }
 
 /* Sensor errors and mounting, drawn at random unless the options set them. */
@@ -371,7 +425,7 @@ static int plan_labels_and_movements(struct plan *pl, struct rng *r)
 		e->label_end_s = i + 1 < pl->n_ep ? (e->end_s + next) / 2.0 : pl->duration_s;
 		if (e->label_end_s > pl->duration_s)
 			e->label_end_s = pl->duration_s;
-		if ((rc = add_arousals(pl, r, e)) != NP_OK)
+		if ((rc = episode_movements(pl, r, e)) != NP_OK)
 			return rc;
 		if (i + 1 < pl->n_ep &&
 		    (rc = add_movement(pl, e->end_s, next, rng_uniform(r, 0.08, 0.25), 0.0,
@@ -379,6 +433,129 @@ static int plan_labels_and_movements(struct plan *pl, struct rng *r)
 			return rc;
 	}
 	return NP_OK;
+}
+
+/* ---- the sleep model: evenings, nights and days (np_sim_opts.sleep_model) ---- */
+
+/* An episode of dwell_s from *t in a mode, then the turn or getting up to the next. */
+static int mode_episode(struct plan *pl, struct rng *r, uint8_t pos, uint8_t mode, double *t,
+			double dwell_s, double awake_per_h)
+{
+	int rc = add_episode(pl, r, pos, *t, dwell_s);
+	if (rc != NP_OK)
+		return rc;
+	struct episode *e = &pl->ep[pl->n_ep - 1];
+	e->mode = mode;
+	e->awake_per_h = awake_per_h;
+	if (mode == EP_OFF) {
+		e->breath_amp_g = 0.0;
+		e->pose = (struct pose){ 0 };
+	} else if (mode == EP_ACTIVE) {
+		e->pose.incl_deg = rng_uniform(r, 70.0, 85.0);
+	} else if (mode == EP_CHAIR) {
+		e->pose.incl_deg = rng_uniform(r, 62.0, 78.0); /* leaning back in an armchair */
+	} else if (mode == EP_AWAKE && pos == NP_POS_SUPINE) {
+		e->pose.incl_deg = rng_uniform(r, 15.0, 35.0); /* propped up: reading, a phone */
+	}
+	*t += dwell_s + (pos == NP_POS_UPRIGHT ? rng_uniform(r, 4.0, 10.0) : rng_uniform(r, 2.0, 6.0));
+	return NP_OK;
+}
+
+static double minutes(struct rng *r, double lo, double hi)
+{
+	return 60.0 * rng_uniform(r, lo, hi);
+}
+
+/* Asleep until wake_at, with 0-3 wake bouts lying awake and maybe a bathroom trip. */
+static int plan_asleep(struct plan *pl, struct rng *r, double *t, double wake_at, uint8_t *pos,
+		       double *spent)
+{
+	double bouts[3];
+	unsigned nb = (unsigned)(rng_unit(r) * 4.0), ib = 0;
+	for (unsigned k = 0; k < nb; k++)
+		bouts[k] = *t + (0.15 + 0.7 * (k + rng_unit(r)) / nb) * (wake_at - *t);
+	double bathroom = rng_unit(r) < 0.5 ? *t + rng_uniform(r, 0.3, 0.7) * (wake_at - *t) : -1.0;
+	int rc = NP_OK;
+	while (rc == NP_OK && *t < wake_at - 120.0) {
+		double dwell = fmin(rng_lognormal(r, 1200.0, 0.7, 180.0, 5400.0), wake_at - *t);
+		spent[*pos] += dwell;
+		rc = mode_episode(pl, r, *pos, EP_SLEEP, t, dwell, 0.0);
+		if (rc == NP_OK && ib < nb && *t >= bouts[ib]) {
+			rc = mode_episode(pl, r, *pos, EP_AWAKE, t, minutes(r, 5, 20), 40.0);
+			ib++;
+		} else if (rc == NP_OK && bathroom > 0 && *t >= bathroom) {
+			rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_ACTIVE, t, minutes(r, 3, 8), 0.0);
+			if (rc == NP_OK)
+				rc = mode_episode(pl, r, *pos, EP_AWAKE, t, minutes(r, 3, 10), 20.0);
+			bathroom = -1.0;
+		}
+		*pos = next_lying(r, *pos, spent);
+	}
+	return rc;
+}
+
+/* The evening before bed: about, maybe the sensor put down, in a chair, then to bed. */
+static int plan_evening(struct plan *pl, struct rng *r, double *t, bool nonwear)
+{
+	int rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_ACTIVE, t, minutes(r, 20, 60), 0.0);
+	if (rc == NP_OK && nonwear) {
+		rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_OFF, t, minutes(r, 75, 150), 0.0);
+		if (rc == NP_OK)
+			rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_ACTIVE, t, minutes(r, 2, 6), 0.0);
+	}
+	for (unsigned k = 1 + (unsigned)(rng_unit(r) * 3.0); rc == NP_OK && k > 0; k--)
+		rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_CHAIR, t, minutes(r, 20, 50), 0.0);
+	if (rc == NP_OK)
+		rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_ACTIVE, t, minutes(r, 3, 10), 0.0);
+	return rc;
+}
+
+/* One night from the evening to getting up; a day of being about and sitting after it. */
+static int plan_night(struct plan *pl, struct rng *r, double *t, double day_end, bool nonwear,
+		      bool last)
+{
+	double spent[NP_POS_COUNT] = { 0 };
+	int rc = plan_evening(pl, r, t, nonwear);
+	double lights_off = *t;
+	uint8_t pos = rng_unit(r) < 0.6 ? NP_POS_SUPINE : next_lying(r, NP_POS_SUPINE, spent);
+	if (rc == NP_OK)
+		rc = mode_episode(pl, r, pos, EP_AWAKE, t, minutes(r, 10, 40), 50.0);
+	pos = next_lying(r, pos, spent);
+	if (rc == NP_OK) /* trying to fall asleep: fewer movements */
+		rc = mode_episode(pl, r, pos, EP_AWAKE, t, minutes(r, 5, 25), 15.0);
+	if (pl->n_ep > 0 && pl->onset_s == 0.0)
+		pl->onset_s = lights_off;
+	double wake_at = *t + 60.0 * rng_lognormal(r, 440.0, 0.1, 380.0, 510.0);
+	if (rc == NP_OK)
+		rc = plan_asleep(pl, r, t, wake_at, &pos, spent);
+	if (rc == NP_OK) /* early morning, awake in bed */
+		rc = mode_episode(pl, r, pos, EP_AWAKE, t, minutes(r, 10, 40), 40.0);
+	if (rc == NP_OK)
+		rc = np_array_reserve((void **)&pl->in_bed, &pl->cap_in_bed, pl->n_in_bed + 1,
+				      sizeof *pl->in_bed);
+	if (rc != NP_OK)
+		return rc;
+	pl->in_bed[pl->n_in_bed++] = (struct span){ lights_off, *t };
+	rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_ACTIVE, t, minutes(r, 20, 45), 0.0);
+	while (rc == NP_OK && !last && *t < day_end - 3600.0) {
+		rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_CHAIR, t, minutes(r, 20, 50), 0.0);
+		if (rc == NP_OK)
+			rc = mode_episode(pl, r, NP_POS_UPRIGHT, EP_ACTIVE, t,
+					  fmin(minutes(r, 60, 120), fmax(60.0, day_end - *t)), 0.0);
+	}
+	return rc;
+}
+
+static int plan_sleep_model(struct plan *pl, struct rng *r, const struct np_sim_opts *o)
+{
+	double t = 0.0;
+	unsigned nights = o->nights ? o->nights : 1;
+	int rc = NP_OK;
+	for (unsigned k = 0; rc == NP_OK && k < nights; k++)
+		rc = plan_night(pl, r, &t, 86400.0 * (k + 1), o->nonwear, k + 1 == nights);
+	/* The plan's end, or --hours when that is shorter. */
+	pl->duration_s = o->hours_given ? fmin(t, o->hours * 3600.0) : t;
+	return rc;
 }
 
 static int make_plan(struct plan *pl, const struct np_sim_opts *o)
@@ -392,7 +569,7 @@ static int make_plan(struct plan *pl, const struct np_sim_opts *o)
 
 	/* Sensor errors and mounting first, so that they do not depend on the night's length. */
 	plan_sensor(pl, &r, o);
-	if ((rc = plan_episodes(pl, &r)) != NP_OK)
+	if ((rc = o->sleep_model ? plan_sleep_model(pl, &r, o) : plan_episodes(pl, &r)) != NP_OK)
 		return rc;
 	return plan_labels_and_movements(pl, &r);
 }
@@ -435,18 +612,32 @@ static struct pose pose_at(struct render *rd, double t, const struct episode **b
 	return p;
 }
 
-/* Movement envelope (g) and roll wobble (deg) at t. */
-static double movement_at(struct render *rd, double t, double *wobble_deg)
+/* Up and about: the trunk's roll and inclination sway (deg) at t. */
+static void active_sway(double t, double *roll_deg, double *incl_deg)
+{
+	*roll_deg = 15.0 * sin(2.0 * NP_PI * t / 9.7);
+	*incl_deg = 12.0 * sin(2.0 * NP_PI * t / 6.3) + 6.0 * sin(2.0 * NP_PI * t / 2.1);
+}
+
+/* Movement envelope (g), roll wobble and inclination change (deg) at t. */
+static double movement_at(struct render *rd, double t, double *wobble_deg, double *incl_deg)
 {
 	const struct plan *pl = rd->pl;
 	*wobble_deg = 0.0;
+	*incl_deg = 0.0;
 	while (rd->im < pl->n_mv && pl->mv[rd->im].end_s <= t)
 		rd->im++;
 	if (rd->im == pl->n_mv || t < pl->mv[rd->im].start_s)
 		return 0.0;
 	const struct movement *m = &pl->mv[rd->im];
+	if (m->kind == MV_ACTIVE) {
+		active_sway(t, wobble_deg, incl_deg);
+		return m->amp_g;
+	}
 	double u = sin(NP_PI * (t - m->start_s) / (m->end_s - m->start_s));
 	*wobble_deg = m->wobble_deg * u;
+	if (m->kind == MV_AWAKE)
+		*incl_deg = 0.8 * fabs(m->wobble_deg) * u;
 	return m->amp_g * u;
 }
 
@@ -465,11 +656,11 @@ static int render(const struct plan *pl, const struct np_sim_opts *o, struct np_
 	double mv_gain = sqrt(1.0 - rd.mv_keep * rd.mv_keep);
 
 	for (size_t k = 0; k < n; k++) {
-		double t = (double)k / o->rate_hz, wobble;
+		double t = (double)k / o->rate_hz, wobble, dincl;
 		const struct episode *b;
-		double amp = movement_at(&rd, t, &wobble);
+		double amp = movement_at(&rd, t, &wobble, &dincl);
 		struct pose p = pose_at(&rd, t, &b);
-		struct v3 g = body_gravity(p.roll_deg + wobble, p.incl_deg);
+		struct v3 g = body_gravity(p.roll_deg + wobble, p.incl_deg + dincl);
 
 		double mv[2][3];
 		for (int s = 0; s < 2; s++)
@@ -483,6 +674,8 @@ static int render(const struct plan *pl, const struct np_sim_opts *o, struct np_
 				    b->breath_phase);
 		struct v3 body = { g.x + mv[0][0], g.y + mv[0][1], g.z + mv[0][2] + breath };
 		struct v3 s = m3_apply(&pl->mount, body);
+		if (b->mode == EP_OFF && t >= b->start_s && t < b->end_s)
+			s = (struct v3){ 0.03, -0.02, 0.9994 }; /* flat on the nightstand */
 		double v[3] = { s.x, s.y, s.z };
 		int16_t c[3];
 		for (int a = 0; a < 3; a++)
@@ -549,6 +742,8 @@ static int annotate(const struct plan *pl, const struct np_sim_opts *o, struct n
 		const struct episode *e = &pl->ep[i];
 		if (e->label_start_s >= pl->duration_s)
 			break;
+		if (e->mode == EP_OFF)
+			continue; /* no wearer, no position: "truth: sensor off" says so */
 		uint32_t a = ticks(e->label_start_s, hz, end), b = ticks(e->label_end_s, hz, end);
 		double roll = fmod(e->pose.roll_deg + 540.0, 360.0) - 180.0;
 		snprintf(text, sizeof text, "%s: roll_deg=%.1f inclination_deg=%.1f",
@@ -585,6 +780,37 @@ static int annotate(const struct plan *pl, const struct np_sim_opts *o, struct n
 	return NP_OK;
 }
 
+static int truth_note(struct np_rec_data *d, double a_s, double b_s, uint32_t end,
+		      const char *text)
+{
+	uint32_t hz = d->header.hello.tick_hz;
+	return np_rec_data_annotate(d, ticks(a_s, hz, end), ticks(b_s, hz, end), NP_ANN_NOTE,
+				    NP_POS_UNKNOWN, text);
+}
+
+/* Sleep truth (np_night_sleep.h texts): asleep runs, time in bed, sensor off. */
+static int annotate_sleep_truth(const struct plan *pl, struct np_rec_data *d, uint32_t end)
+{
+	int rc = NP_OK;
+	for (size_t i = 0; i < pl->n_ep && rc == NP_OK; i++) {
+		const struct episode *e = &pl->ep[i];
+		if (e->label_start_s >= pl->duration_s)
+			break;
+		if (e->mode == EP_OFF)
+			rc = truth_note(d, e->start_s, e->end_s, end, "truth: sensor off");
+		if (e->mode != EP_SLEEP || (i > 0 && pl->ep[i - 1].mode == EP_SLEEP))
+			continue;
+		size_t j = i;
+		while (j + 1 < pl->n_ep && pl->ep[j + 1].mode == EP_SLEEP)
+			j++;
+		rc = truth_note(d, e->label_start_s, pl->ep[j].label_end_s, end, "truth: asleep");
+	}
+	for (size_t i = 0; i < pl->n_in_bed && rc == NP_OK; i++)
+		if (pl->in_bed[i].a < pl->duration_s)
+			rc = truth_note(d, pl->in_bed[i].a, pl->in_bed[i].b, end, "truth: in bed");
+	return rc;
+}
+
 void np_sim_opts_default(struct np_sim_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -597,14 +823,24 @@ void np_sim_opts_default(struct np_sim_opts *o)
 	np_mat3_identity(&o->mount);
 }
 
-static void header(struct np_rec_header *h, const struct np_sim_opts *o, uint32_t rate_millihz)
+static void header(struct np_rec_header *h, const struct np_sim_opts *o, uint32_t rate_millihz,
+		   double duration_s)
 {
 	h->flags = NP_REC_SIMULATED;
 	h->created_utc_ms = SIM_EPOCH_MS + (int64_t)(o->seed % 28) * 86400000;
 	/* The source text is informative only: a cut at 63 characters is harmless. */
 	char src[128];
-	snprintf(src, sizeof src, "simulate --hours %g --rate %g --seed %llu%s", o->hours,
-		 o->rate_hz, (unsigned long long)o->seed, o->second_sensor ? " --ankle" : "");
+	if (o->sleep_model) {
+		/* The sleep model starts in the evening, 19:00 UTC. */
+		h->created_utc_ms -= INT64_C(12600000);
+		snprintf(src, sizeof src, "simulate --sleep --nights %u --hours %.3f --rate %g --seed %llu%s%s",
+			 o->nights ? o->nights : 1, duration_s / 3600.0, o->rate_hz,
+			 (unsigned long long)o->seed, o->nonwear ? " --nonwear" : "",
+			 o->second_sensor ? " --ankle" : "");
+	} else {
+		snprintf(src, sizeof src, "simulate --hours %g --rate %g --seed %llu%s", o->hours,
+			 o->rate_hz, (unsigned long long)o->seed, o->second_sensor ? " --ankle" : "");
+	}
 	size_t n = strnlen(src, sizeof h->source - 1);
 	memcpy(h->source, src, n);
 	h->source[n] = '\0';
@@ -618,6 +854,25 @@ static void header(struct np_rec_header *h, const struct np_sim_opts *o, uint32_
 	hello->lsb_per_g = SIM_LSB_PER_G;
 }
 
+static bool opts_ok(const struct np_sim_opts *o)
+{
+	double max_h = o->sleep_model ? NP_SIM_SLEEP_HOURS_MAX : 48.0;
+	return o->hours > 0.0 && o->hours <= max_h && o->rate_hz >= 1.0 && o->rate_hz <= 200.0 &&
+	       o->noise_g >= 0.0f && o->noise_g <= 1.0f && o->nights <= NP_SIM_NIGHTS_MAX;
+}
+
+static void fill_truth(const struct plan *pl, struct np_sim_truth *truth)
+{
+	for (int i = 0; i < 3; i++) {
+		truth->offset_g[i] = (float)pl->offset_g[i];
+		truth->gain[i] = (float)pl->gain[i];
+		for (int j = 0; j < 3; j++)
+			truth->mount.m[i][j] = (float)pl->mount.m[i][j];
+	}
+	truth->mount_deg = (float)pl->mount_deg;
+	truth->onset_s = pl->onset_s;
+}
+
 int np_simulate(const struct np_sim_opts *o, struct np_rec_data *d, struct np_sim_truth *truth)
 {
 	struct plan pl;
@@ -627,40 +882,31 @@ int np_simulate(const struct np_sim_opts *o, struct np_rec_data *d, struct np_si
 	np_rec_data_init(d);
 	if (truth)
 		memset(truth, 0, sizeof *truth);
-	if (!(o->hours > 0.0 && o->hours <= 48.0) || !(o->rate_hz >= 1.0 && o->rate_hz <= 200.0) ||
-	    !(o->noise_g >= 0.0f && o->noise_g <= 1.0f))
+	if (!opts_ok(o))
 		return NP_ERR_RANGE;
 	double mhz = o->rate_hz * 1000.0;
 	if (fabs(mhz - round(mhz)) > 1e-6)
 		return NP_ERR_RANGE;
 	uint32_t rate_millihz = (uint32_t)round(mhz);
-	header(&d->header, o, rate_millihz);
-	if ((rc = np_rec_tick_base(rate_millihz, &d->header.hello.tick_hz, &period)) != NP_OK)
-		return rc;
-	size_t n = (size_t)floor(o->hours * 3600.0 * o->rate_hz);
-	if (n == 0)
-		return NP_ERR_RANGE;
-	double end_ticks = (double)n * period;
-	if (end_ticks > UINT32_MAX)
-		return NP_ERR_RANGE;
-
+	/* The plan does not depend on the rate; the sleep model's gives the length. */
 	rc = make_plan(&pl, o);
+	size_t n = (size_t)floor(pl.duration_s * o->rate_hz);
+	header(&d->header, o, rate_millihz, pl.duration_s);
+	if (rc == NP_OK)
+		rc = np_rec_tick_base(rate_millihz, &d->header.hello.tick_hz, &period);
+	if (rc == NP_OK && (n == 0 || (double)n * period > UINT32_MAX))
+		rc = NP_ERR_RANGE;
 	if (rc == NP_OK)
 		rc = render(&pl, o, d, period, n);
 	if (rc == NP_OK)
-		rc = annotate(&pl, o, d, (uint32_t)end_ticks, truth);
-	if (rc == NP_OK && truth) {
-		for (int i = 0; i < 3; i++) {
-			truth->offset_g[i] = (float)pl.offset_g[i];
-			truth->gain[i] = (float)pl.gain[i];
-			for (int j = 0; j < 3; j++)
-				truth->mount.m[i][j] = (float)pl.mount.m[i][j];
-		}
-		truth->mount_deg = (float)pl.mount_deg;
-		truth->onset_s = pl.onset_s;
-	}
+		rc = annotate(&pl, o, d, (uint32_t)((double)n * period), truth);
+	if (rc == NP_OK && o->sleep_model)
+		rc = annotate_sleep_truth(&pl, d, (uint32_t)((double)n * period));
+	if (rc == NP_OK && truth)
+		fill_truth(&pl, truth);
 	free(pl.ep);
 	free(pl.mv);
+	free(pl.in_bed);
 	if (rc != NP_OK)
 		np_rec_data_free(d);
 	return rc;

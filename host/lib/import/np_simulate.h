@@ -36,7 +36,18 @@ struct np_sim_opts {
 	   (e.g. an upside-down mounting for calibration tests). Must be a rotation. */
 	bool set_mount;
 	struct np_mat3 mount;
+	/* The sleep model (datasets/IMPORT.md, "simulate --sleep"): evenings up and in a
+	   chair, lying awake, sleep with wake bouts and a bathroom trip, early morning
+	   awake in bed, days between nights; sleep truth as NOTE annotations. Its length
+	   comes from the nights, cut at hours when hours_given. */
+	bool sleep_model;
+	unsigned nights;    /* sleep model: 1..NP_SIM_NIGHTS_MAX (0: 1) */
+	bool nonwear;       /* sleep model: the sensor lies on the nightstand each evening */
+	bool hours_given;   /* sleep model: cut at hours (up to NP_SIM_SLEEP_HOURS_MAX) */
 };
+
+#define NP_SIM_NIGHTS_MAX 7u
+#define NP_SIM_SLEEP_HOURS_MAX 168.0
 
 /* Defaults as given next to each field: chest only, sensor errors and mounting from the seed. */
 void np_sim_opts_default(struct np_sim_opts *o);

@@ -377,6 +377,30 @@ static int note_annotations(const struct np_night *n, struct ann_list *l)
 	return rc;
 }
 
+/* The sleep period, its wake bouts, time in bed and non-wear (np_night_sleep.h). */
+static int sleep_annotations(const struct np_night_sleep *s, struct ann_list *l)
+{
+	int rc = NP_OK;
+	for (size_t i = 0; s && i < s->n_nights && rc == NP_OK; i++) {
+		const struct np_sleep_night_result *r = &s->nights[i];
+		if (!r->found)
+			continue;
+		rc = ann_add(l, r->onset_s, r->wake_s - r->onset_s, "Sleep period");
+		if (rc == NP_OK)
+			rc = ann_add(l, r->lights_off_s, -1, "Lights off");
+		if (rc == NP_OK)
+			rc = ann_add(l, r->lights_on_s, -1, "Lights on");
+		for (size_t k = 0; k < r->n_bouts && rc == NP_OK; k++) {
+			const struct np_sleep_span *w = &s->wake[r->first_bout + k];
+			rc = ann_add(l, w->start_s, w->end_s - w->start_s, "Wake");
+		}
+	}
+	for (size_t i = 0; s && i < s->n_nonwear_spans && rc == NP_OK; i++)
+		rc = ann_add(l, s->nonwear_spans[i].start_s,
+			     s->nonwear_spans[i].end_s - s->nonwear_spans[i].start_s, "Non-wear");
+	return rc;
+}
+
 static int collect_annotations(const struct np_night *n, const struct np_export_opts *o,
 			       const struct plan *p, struct ann_list *l, struct np_export_info *info)
 {
@@ -387,6 +411,8 @@ static int collect_annotations(const struct np_night *n, const struct np_export_
 		rc = event_annotations(n, l);
 	if (rc == NP_OK)
 		rc = note_annotations(n, l);
+	if (rc == NP_OK)
+		rc = sleep_annotations(o->sleep, l);
 	info->annotations = l->n;
 	return rc;
 }

@@ -10,7 +10,9 @@
  *   annotations  "Position: <name>" per episode (onset, duration), "Alert: <name>" per
  *             alert (duration until it cleared, when known), "Button", "Gap: no data",
  *             "Label: <name>" and "Note: <text>" from the recording, and a note when the
- *             samples had to be resampled onto a regular grid.
+ *             samples had to be resampled onto a regular grid; with opts->sleep,
+ *             "Sleep period" (onset to wake), "Wake" per wake bout inside it,
+ *             "Lights off", "Lights on" (time in bed) and "Non-wear" per non-wear run.
  * In the sensor frame the digital values are the device counts (resolution 1/lsb_per_g
  * g, range +-floor(32767 / lsb_per_g) g), so the samples read back exactly. Gaps are
  * filled with 0 g and annotated.
@@ -27,6 +29,7 @@
 #include "np_epochs.h"
 #include "np_night_cal.h"
 #include "np_night.h"
+#include "np_night_sleep.h"
 #include "np_outfile.h"
 
 /* How one sensor's samples are turned into exported values. */
@@ -41,6 +44,7 @@ struct np_export_opts {
 	const struct np_episode *episodes; /* position channel and annotations; may be NULL */
 	size_t n_episodes;
 	const struct np_tmp_watch *watch;  /* told the EDF's temporary name; may be NULL */
+	const struct np_night_sleep *sleep; /* EDF+ sleep annotations; may be NULL */
 };
 
 /* Sensor axes, no episodes. */

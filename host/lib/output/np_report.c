@@ -11,6 +11,7 @@
 #include "np_array.h"
 #include "np_breathing_out.h"
 #include "np_report.h"
+#include "np_report_sleep.h"
 
 void np_report_cfg_default(struct np_report_cfg *cfg)
 {
@@ -240,6 +241,8 @@ static void write_advice(const struct np_report *r, FILE *f)
 				stomach / 60.0, pct(stomach, r->lying_s));
 		else
 			fputs("  - You did not lie on your stomach: good, that position is best avoided.\n", f);
+		if (r->sleep)
+			np_report_sleep_write_advice(r->sleep, f);
 	}
 	fputs("  This is general information, not medical advice. If back pain persists or comes\n"
 	      "  with other symptoms, see a doctor.\n",
@@ -384,6 +387,8 @@ int np_report_write_text(const struct np_report *r, FILE *f)
 		np_breathing_write_text(r->breathing, r->time_s, f);
 	if (r->has_labels)
 		write_labels(r, f);
+	if (r->sleep)
+		np_report_sleep_write_text(r->sleep, r->start_utc_s, r->avoid_mask, f);
 	write_advice(r, f);
 	return ferror(f) ? NP_ERR_IO : NP_OK;
 }
@@ -512,6 +517,9 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	cJSON_AddItemToObject(o, "breathing_windows",
 			      np_breathing_windows_to_json(r->breathing_windows,
 							   r->n_breathing_windows));
+	if (r->sleep)
+		cJSON_AddItemToObject(o, "sleep", np_report_sleep_to_json(r->sleep, r->start_utc_s,
+									  r->avoid_mask));
 	cJSON_AddStringToObject(o, "note", "general information, not medical advice");
 	return np_json_line(o, f);
 }

@@ -21,6 +21,7 @@
 #include "np_episodes.h"
 #include "np_epochs.h"
 #include "np_night.h"
+#include "np_night_sleep.h"
 #include "np_rec_alerts.h"
 
 #define NP_REPORT_LONGEST 3
@@ -90,6 +91,9 @@ struct np_report {
 	unsigned confusion[NP_POS_COUNT + 1][NP_POS_COUNT]; /* [truth][predicted] epochs;
 							      truth row NP_POS_COUNT = "lying" */
 	unsigned labelled, agreed;
+	/* Sleep (np_night_sleep_compute()), set by the caller after np_report_build();
+	   not owned, may be NULL (no sleep section). */
+	const struct np_night_sleep *sleep;
 };
 
 /* Returns NP_OK or NP_ERR_NOMEM. Free with np_report_free(), after a failure too
