@@ -152,9 +152,13 @@ enum np_command_id {
 	NP_CMD_HELLO = 8,      /* send HELLO again */
 	NP_CMD_SET_ALERT = 9,  /* arg8 = position mask (1 << np_position), 0 disables;
 				  arg16 = seconds in position before alerting;
-				  arg32 = start delay in seconds */
+				  arg32 = start delay in seconds, | NP_ALERT_ARG_ASLEEP to alert
+				  only while the wearer is asleep (np_alert.h) */
 	NP_CMD_STATUS = 10,    /* send STATUS now */
 };
+
+/* SET_ALERT arg32 flag: alert only while the trunk has been still for a while (asleep). */
+#define NP_ALERT_ARG_ASLEEP 0x80000000u
 
 struct np_command {
 	uint8_t cmd; /* enum np_command_id */

@@ -280,3 +280,8 @@ void np_avoid_text(unsigned mask, const char *sep, char *out, size_t cap)
 		append(out, cap, &n, position_names[p]);
 	}
 }
+
+float np_anglez_deg(struct np_vec3 g)
+{
+	return atan2f(g.z, sqrtf(g.x * g.x + g.y * g.y)) * RAD2DEG;
+}

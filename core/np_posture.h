@@ -75,6 +75,8 @@ void np_avoid_text(unsigned mask, const char *sep, char *out, size_t cap);
  * 90 standing upright, 0 lying flat, negative head-down.
  */
 float np_posture_roll_deg(struct np_vec3 g);
+/* GGIR's anglez: atan(z / sqrt(x^2 + y^2)) in degrees, the chest axis to the horizontal. */
+float np_anglez_deg(struct np_vec3 g);
 float np_posture_inclination_deg(struct np_vec3 g);
 
 /*

@@ -72,6 +72,8 @@ bool fw_alert_feed_sample(struct fw_alert *a, const struct np_sample *s, uint16_
 		a->g.z += (v.z - a->g.z) * LOWPASS_K;
 	}
 	enum np_position pos = np_posture_tracker_feed(&a->tracker, a->g, tick);
+	if (a->engine.cfg.still_ms)
+		np_alert_angle(&a->engine, np_anglez_deg(a->g), tick);
 	/* The tracker knows when the wearer entered the position: before its dwell. */
 	return np_alert_update(&a->engine, pos, a->tracker.current_since_ms, tick, ev);
 }

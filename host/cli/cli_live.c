@@ -39,6 +39,10 @@ int np_cli_alert_option(const struct np_cli_cmd *cmd, int opt, const char *arg,
 			return np_cli_usage_error(cmd, "--alert-after: expected seconds 1..86400, got '%s'", arg);
 		cfg->live.alert_after_s = (uint32_t)v;
 		return NP_EXIT_OK;
+	case NP_CLI_OPT_ALERT_WHEN:
+		if (np_alert_when_parse(arg, &cfg->live.alert_when) != NP_OK)
+			return np_cli_usage_error(cmd, "--alert-when: expected asleep or lying, got '%s'", arg);
+		return NP_EXIT_OK;
 	case NP_CLI_OPT_ALERT_DELAY:
 		if (!np_cli_parse_long(arg, 0, 86400, &v))
 			return np_cli_usage_error(cmd, "--alert-delay: expected seconds 0..86400, got '%s'", arg);

@@ -20,7 +20,10 @@ enum {
 	NP_CLI_OPT_ALERT_AFTER,  /* --alert-after S */
 	NP_CLI_OPT_ALERT_DELAY,  /* --alert-delay S */
 	NP_CLI_OPT_CALIBRATION,  /* --calibration CAL.json: the chest mounting */
+	NP_CLI_OPT_ALERT_WHEN,   /* --alert-when asleep|lying */
 };
+/* How many: the size of a given[] array indexed by opt - NP_CLI_OPT_AVOID. */
+#define NP_CLI_ALERT_OPTS 5
 
 /* Apply one of those to cfg: NP_EXIT_OK, or NP_EXIT_USAGE after saying why
  * (a calibration file that cannot be read or is not one is bad input too). */

@@ -21,7 +21,8 @@
 static const char usage[] =
 	"usage: nightpose record [--port PATH|auto] -o NIGHT.npr [--force] [--duration S]\n"
 	"                        [--rate HZ] [--live] [--avoid LIST] [--alert vibrate|bell|none]\n"
-	"                        [--alert-after S] [--alert-delay S] [--calibration CAL.json]\n"
+	"                        [--alert-after S] [--alert-delay S] [--alert-when asleep|lying]\n"
+	"                        [--calibration CAL.json]\n"
 	"\n"
 	"Records the device into NIGHT.npr as its frames arrive. The file is usable at\n"
 	"any moment: it is flushed every second, so a crash or power cut loses at most\n"
@@ -49,6 +50,9 @@ static const char usage[] =
 	"                     20 s later and every 10 s, stronger each time, until the\n"
 	"                     position changes (default 60 when --alert is given)\n"
 	"  --alert-delay S    no alert in the first S seconds (time to fall asleep)\n"
+	"  --alert-when W     asleep (default: only once the trunk has not moved more than\n"
+	"                     5 degrees for 5 minutes, as therapy devices do not buzz\n"
+	"                     someone awake) or lying (whenever in a position to avoid)\n"
 	"  --calibration CAL.json  the sensor's mounting from 'nightpose calibrate'\n"
 	"                     (default: sensor axes = body axes)\n"
 	"  -h, --help         this help\n"
@@ -260,7 +264,7 @@ static int output_name(struct record_opts *o)
 }
 
 /* What the command line left out, from the config file (checked when read). */
-static int apply_config(struct record_opts *o, const char *alert_arg, bool given[4])
+static int apply_config(struct record_opts *o, const char *alert_arg, bool given[NP_CLI_ALERT_OPTS])
 {
 	const char *port = o->port;
 	if (np_cli_alert_config(&np_cmd_record, &o->cfg, given) != NP_EXIT_OK ||
@@ -287,6 +291,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		{ "alert", required_argument, NULL, OPT_ALERT },
 		{ "alert-after", required_argument, NULL, NP_CLI_OPT_ALERT_AFTER },
 		{ "alert-delay", required_argument, NULL, NP_CLI_OPT_ALERT_DELAY },
+		{ "alert-when", required_argument, NULL, NP_CLI_OPT_ALERT_WHEN },
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ NULL, 0, NULL, 0 },
@@ -295,7 +300,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 	long v;
 	int opt;
 	enum np_alert_mode mode;
-	bool given[4] = { false };
+	bool given[NP_CLI_ALERT_OPTS] = { false };
 
 	memset(o, 0, sizeof *o);
 	np_recorder_cfg_default(&o->cfg);
@@ -332,6 +337,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o)
 		case NP_CLI_OPT_AVOID:
 		case NP_CLI_OPT_ALERT_AFTER:
 		case NP_CLI_OPT_ALERT_DELAY:
+		case NP_CLI_OPT_ALERT_WHEN:
 		case NP_CLI_OPT_CALIBRATION:
 			if (np_cli_alert_option(&np_cmd_record, opt, optarg, &o->cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;

@@ -16,7 +16,8 @@
 
 static const char usage[] =
 	"usage: nightpose replay NIGHT.npr [--speed X|max] [--live] [--avoid LIST]\n"
-	"                        [--alert-after S] [--alert-delay S] [--calibration CAL.json]\n"
+	"                        [--alert-after S] [--alert-delay S] [--alert-when asleep|lying]\n"
+	"                        [--calibration CAL.json]\n"
 	"\n"
 	"Feeds a recording through exactly the pipeline 'nightpose record' runs live:\n"
 	"frame decoding, the position tracker and the alert logic, on the times the\n"
@@ -37,6 +38,7 @@ static const char usage[] =
 	"  --alert-after S    alert after S seconds in a position to avoid (default: the\n"
 	"                     night's, else no alerts)\n"
 	"  --alert-delay S    no alert in the first S seconds (default: the night's, else 0)\n"
+	"  --alert-when W     asleep or lying (default: the night's, else asleep)\n"
 	"  --calibration CAL.json  the sensor's mounting from 'nightpose calibrate'\n"
 	"                     (default: the night's, else sensor axes = body axes)\n"
 	"  -h, --help         this help\n"
@@ -124,9 +126,9 @@ static void settings_text(const struct np_live_settings *cfg, char *buf, size_t 
 	char after[48] = "no alerts";
 	if (cfg->alert_after_s)
 		snprintf(after, sizeof after, "alert after %u s", (unsigned)cfg->alert_after_s);
-	snprintf(buf, cap, "avoid %s, %s, delay %u s, mode %s, %s", avoid[0] ? avoid : "none", after,
-		 (unsigned)cfg->alert_delay_s,
-		 np_alert_mode_name(cfg->alert_mode),
+	snprintf(buf, cap, "avoid %s, %s, delay %u s, mode %s, when %s, %s", avoid[0] ? avoid : "none",
+		 after, (unsigned)cfg->alert_delay_s, np_alert_mode_name(cfg->alert_mode),
+		 np_alert_when_name(cfg->alert_when),
 		 memcmp(&cfg->mounting, &id, sizeof id) == 0 ? "sensor axes = body axes" :
 							       "the mounting rotation of a calibration");
 }
@@ -135,7 +137,7 @@ static void settings_text(const struct np_live_settings *cfg, char *buf, size_t 
 static bool same_decisions(const struct np_live_settings *a, const struct np_live_settings *b)
 {
 	return a->avoid_mask == b->avoid_mask && a->alert_after_s == b->alert_after_s &&
-	       a->alert_delay_s == b->alert_delay_s &&
+	       a->alert_delay_s == b->alert_delay_s && a->alert_when == b->alert_when &&
 	       memcmp(&a->mounting, &b->mounting, sizeof a->mounting) == 0;
 }
 
@@ -144,7 +146,7 @@ struct replay_opts {
 	double speed;                /* 0: as fast as possible */
 	bool live;
 	struct np_recorder_cfg cfg;  /* the alert options given, applied over the night's */
-	bool given[4];               /* which of them, by NP_CLI_OPT_* - NP_CLI_OPT_AVOID */
+	bool given[NP_CLI_ALERT_OPTS]; /* which of them, by NP_CLI_OPT_* - NP_CLI_OPT_AVOID */
 };
 
 enum { OPT_SPEED = 256, OPT_LIVE };
@@ -157,6 +159,7 @@ static int parse_options(int argc, char **argv, struct replay_opts *o)
 		{ "avoid", required_argument, NULL, NP_CLI_OPT_AVOID },
 		{ "alert-after", required_argument, NULL, NP_CLI_OPT_ALERT_AFTER },
 		{ "alert-delay", required_argument, NULL, NP_CLI_OPT_ALERT_DELAY },
+		{ "alert-when", required_argument, NULL, NP_CLI_OPT_ALERT_WHEN },
 		{ "calibration", required_argument, NULL, NP_CLI_OPT_CALIBRATION },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,6 +183,7 @@ static int parse_options(int argc, char **argv, struct replay_opts *o)
 		case NP_CLI_OPT_AVOID:
 		case NP_CLI_OPT_ALERT_AFTER:
 		case NP_CLI_OPT_ALERT_DELAY:
+		case NP_CLI_OPT_ALERT_WHEN:
 		case NP_CLI_OPT_CALIBRATION:
 			if (np_cli_alert_option(&np_cmd_replay, opt, optarg, &o->cfg) != NP_EXIT_OK)
 				return NP_EXIT_USAGE;
@@ -229,6 +233,8 @@ static int merge_settings(struct replay_opts *o, struct replay_settings *s)
 		live->alert_delay_s = given->alert_delay_s;
 	if (o->given[NP_CLI_OPT_CALIBRATION - NP_CLI_OPT_AVOID])
 		live->mounting = given->mounting;
+	if (o->given[NP_CLI_OPT_ALERT_WHEN - NP_CLI_OPT_AVOID])
+		live->alert_when = given->alert_when;
 	s->cfg.send_commands = false;
 	/* Same decisions as the night: its logged alerts are the expected ones. */
 	s->as_night = s->have_night && same_decisions(live, &s->night);

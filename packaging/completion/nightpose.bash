@@ -7,9 +7,9 @@ _nightpose_options()
 {
 	case $1 in
 	devices) echo "--format --probe --help" ;;
-	record) echo "--port -o --output --force --duration --rate --live --avoid --alert --alert-after" \
+	record) echo "--port -o --output --force --duration --rate --live --avoid --alert --alert-after --alert-when" \
 		"--alert-delay --calibration --help" ;;
-	replay) echo "--speed --live --avoid --alert-after --alert-delay --calibration --help" ;;
+	replay) echo "--speed --live --avoid --alert-after --alert-when --alert-delay --calibration --help" ;;
 	info) echo "--format --help" ;;
 	import) echo "-o --output --rate --labels --experiment --scale --lsb-per-g --start --help" ;;
 	simulate) echo "-o --output --hours --rate --seed --ankle --sleep --nights --nonwear --help" ;;
@@ -68,6 +68,7 @@ _nightpose()
 		return 0 ;;
 	--alert) COMPREPLY=($(compgen -W "vibrate bell none" -- "$cur")); return 0 ;;
 	--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return 0 ;;
+	--alert-when) COMPREPLY=($(compgen -W "asleep lying" -- "$cur")); return 0 ;;
 	--sleep-window) COMPREPLY=($(compgen -W "hdcza lying" -- "$cur")); return 0 ;;
 	--scale) COMPREPLY=($(compgen -W "g mg counts" -- "$cur")); return 0 ;;
 	--speed) COMPREPLY=($(compgen -W "max 1 10 60" -- "$cur")); return 0 ;;

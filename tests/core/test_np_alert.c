@@ -159,6 +159,38 @@ static void test_clock_wrap(void **state)
 	assert_int_equal(r.ev[0].tick, t0 + 30000u);
 }
 
+/* Only once still for 5 minutes (the asleep rule): the hold counts from then. A
+ * move of more than 5 degrees starts the stillness again; a small sway does not. */
+static void test_asleep_gate(void **state)
+{
+	(void)state;
+	struct np_alert_cfg c;
+	struct np_alert a;
+	struct run r = { 0 };
+	cfg_s(&c, NP_POS_BIT(NP_POS_PRONE), 30, NP_ALERT_ARG_ASLEEP);
+	assert_int_equal(c.still_ms, NP_ALERT_STILL_MS);
+	assert_int_equal(c.delay_ms, 0);
+	np_alert_init(&a, &c);
+	struct np_event ev;
+	for (uint32_t t = 0; t <= 400000; t += 1000) {
+		/* 4-degree sway all along, a 10-degree move at 100 s. */
+		float angle = -89.0f + (t / 1000 % 2 ? 4.0f : 0.0f) + (t >= 100000 ? 10.0f : 0.0f);
+		np_alert_angle(&a, angle, t);
+		if (np_alert_update(&a, NP_POS_PRONE, 0, t, &ev) && r.n < 64)
+			r.ev[r.n++] = ev;
+	}
+	/* Still from 100 s: asleep at 400 s, so nothing yet... */
+	assert_int_equal(r.n, 0);
+	for (uint32_t t = 401000; t <= 440000; t += 1000) {
+		np_alert_angle(&a, -79.0f, t);
+		if (np_alert_update(&a, NP_POS_PRONE, 0, t, &ev) && r.n < 64)
+			r.ev[r.n++] = ev;
+	}
+	/* ...then the 30 s hold: 430 s. */
+	assert_true(r.n >= 1);
+	assert_int_equal(r.ev[0].tick, 430000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_clear_and_unknown),
 		cmocka_unit_test(test_disabled_and_bad_settings),
 		cmocka_unit_test(test_clock_wrap),
+		cmocka_unit_test(test_asleep_gate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,10 +80,12 @@ static void read_recording(const char *npr, struct rec_view *v)
 }
 
 static const char *const alert_args_vibrate[] = {
-	"--avoid", "supine", "--alert-after", "60", "--alert-delay", "0", "--alert", "vibrate", NULL,
+	"--avoid", "supine", "--alert-after", "60", "--alert-delay", "0", "--alert", "vibrate",
+	"--alert-when", "lying", NULL,
 };
 static const char *const alert_args_none[] = {
-	"--avoid", "supine", "--alert-after", "60", "--alert-delay", "0", "--alert", "none", NULL,
+	"--avoid", "supine", "--alert-after", "60", "--alert-delay", "0", "--alert", "none",
+	"--alert-when", "lying", NULL,
 };
 
 /* Record while the input is pushed, until all of it is in the file; *at: its start. */

@@ -34,6 +34,25 @@ void np_live_settings_default(struct np_live_settings *s)
 	np_mat3_identity(&s->mounting);
 }
 
+static const char *const when_names[NP_ALERT_WHEN_COUNT] = {
+	[NP_ALERT_WHEN_ASLEEP] = "asleep", [NP_ALERT_WHEN_LYING] = "lying",
+};
+
+const char *np_alert_when_name(enum np_alert_when w)
+{
+	return (unsigned)w < NP_ALERT_WHEN_COUNT ? when_names[w] : when_names[0];
+}
+
+int np_alert_when_parse(const char *name, enum np_alert_when *w)
+{
+	for (unsigned k = 0; k < NP_ALERT_WHEN_COUNT; k++)
+		if (strcmp(name, when_names[k]) == 0) {
+			*w = (enum np_alert_when)k;
+			return NP_OK;
+		}
+	return NP_ERR_ARG;
+}
+
 const char *np_alert_mode_name(enum np_alert_mode m)
 {
 	return (unsigned)m < NP_ALERT_MODE_COUNT ? mode_names[m] : "none";
@@ -61,8 +80,9 @@ int np_live_settings_text(const struct np_live_settings *cfg, char *buf, size_t 
 	char avoid[64]; /* all five names take 31 bytes */
 	np_avoid_text(cfg->avoid_mask, ",", avoid, sizeof avoid);
 	int k = snprintf(buf, cap, NP_LIVE_SETTINGS_TAG "avoid=%s after=%" PRIu32 " delay=%" PRIu32
-			 " mode=%s rot=", avoid[0] ? avoid : "none", cfg->alert_after_s,
-			 cfg->alert_delay_s, np_alert_mode_name(cfg->alert_mode));
+			 " mode=%s when=%s rot=", avoid[0] ? avoid : "none", cfg->alert_after_s,
+			 cfg->alert_delay_s, np_alert_mode_name(cfg->alert_mode),
+			 np_alert_when_name(cfg->alert_when));
 	if (k < 0 || (size_t)k >= cap)
 		return NP_ERR_NOSPACE;
 	size_t used = (size_t)k;
@@ -142,6 +162,9 @@ static bool parse_setting(char *item, struct np_live_settings *c, unsigned *seen
 		if (np_alert_mode_parse(v, &c->alert_mode) != NP_OK)
 			return false;
 		*seen |= SEEN_MODE;
+	} else if (strcmp(key, "when") == 0) {
+		if (np_alert_when_parse(v, &c->alert_when) != NP_OK)
+			return false;
 	} else if (strcmp(key, "rot") == 0) {
 		if (!parse_rot(v, &c->mounting))
 			return false;
@@ -158,6 +181,8 @@ int np_live_settings_parse(const char *text, struct np_live_settings *cfg)
 		return NP_ERR_FORMAT;
 	strcpy(buf, text + tag);
 	struct np_live_settings c = *cfg;
+	/* Notes written before "when" existed come from nights that alerted whenever lying. */
+	c.alert_when = NP_ALERT_WHEN_LYING;
 	unsigned seen = 0;
 	char *save = NULL;
 	for (char *item = strtok_r(buf, " ", &save); item; item = strtok_r(NULL, " ", &save))

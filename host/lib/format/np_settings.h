@@ -24,11 +24,25 @@ const char *np_alert_mode_name(enum np_alert_mode m);
 /* The reverse. Returns NP_OK or NP_ERR_ARG. */
 int np_alert_mode_parse(const char *name, enum np_alert_mode *m);
 
+/* When an alert may start: once the sleeper is asleep (still for a while), or whenever
+ * lying in a position to avoid. */
+enum np_alert_when {
+	NP_ALERT_WHEN_ASLEEP = 0, /* the default: no buzzing someone awake */
+	NP_ALERT_WHEN_LYING = 1,
+};
+#define NP_ALERT_WHEN_COUNT 2
+
+/* "asleep", "lying"; "asleep" for a value out of range. */
+const char *np_alert_when_name(enum np_alert_when w);
+/* The reverse. Returns NP_OK or NP_ERR_ARG. */
+int np_alert_when_parse(const char *name, enum np_alert_when *w);
+
 struct np_live_settings {
 	uint32_t avoid_mask;     /* NP_POS_BIT() of positions to avoid */
 	uint32_t alert_after_s;  /* 0: no alerts */
 	uint32_t alert_delay_s;  /* no alert before this many seconds of recording */
 	enum np_alert_mode alert_mode;
+	enum np_alert_when alert_when;
 	struct np_mat3 mounting; /* sensor axes -> body axes */
 };
 
@@ -40,7 +54,7 @@ void np_live_settings_default(struct np_live_settings *s);
  * decisions. The recorder writes them once, with the first chest samples, as
  * a host ANNOTATION of kind NOTE (zero length, at that frame's first tick)
  * whose text is machine-readable (datasets/FORMAT.md, 3.3):
- *   "nightpose-live avoid=prone after=60 delay=1800 mode=vibrate rot=identity"
+ *   "nightpose-live avoid=prone after=60 delay=1800 mode=vibrate when=asleep rot=identity"
  * rot is "identity" or the 9 mounting matrix entries, row by row, as the hex
  * bits of IEEE-754 floats, so that a replay applies exactly the same rotation.
  */

@@ -208,12 +208,18 @@ static void start_streaming(struct np_recorder *rec)
 
 /* ---- Position and alerts ---- */
 
+/* SET_ALERT's arg32: the delay, and whether to alert only while asleep. */
+static uint32_t alert_delay_arg(const struct np_live_settings *s, uint32_t delay_s)
+{
+	return delay_s | (s->alert_when == NP_ALERT_WHEN_ASLEEP ? NP_ALERT_ARG_ASLEEP : 0u);
+}
+
 /* The host's alert settings for the engine; alert_after_s 0 (or nothing to avoid) disables. */
 static void alert_cfg(const struct np_live_settings *s, struct np_alert_cfg *c)
 {
 	np_alert_cfg_default(c);
 	if (np_alert_cfg_from_s(c, s->alert_after_s ? s->avoid_mask : 0, s->alert_after_s,
-				s->alert_delay_s) != NP_OK)
+				alert_delay_arg(s, s->alert_delay_s)) != NP_OK)
 		np_alert_cfg_from_s(c, 0, 0, 0);
 }
 
@@ -241,7 +247,7 @@ static void send_alert_settings(struct np_recorder *rec)
 	}
 	rec->set_alert_seq = rec->host_seq;
 	if (send_command(rec, NP_CMD_SET_ALERT, on ? (uint8_t)s->avoid_mask : 0,
-			 on ? (uint16_t)s->alert_after_s : 0, on ? delay_s : 0) != NP_OK)
+			 on ? (uint16_t)s->alert_after_s : 0, on ? alert_delay_arg(s, delay_s) : 0) != NP_OK)
 		return;
 	rec->set_alert_pending = true;
 	rec->set_alert_ms = now_ms(rec);
@@ -361,6 +367,7 @@ static void finish_window(struct np_recorder *rec, uint32_t host_ms, uint32_t ti
 	st->rate_hz = dur_s > 0 ? rec->win_n / dur_s : 0;
 	enum np_position pos = np_posture_tracker_feed(&rec->trk, g, st->device_ms);
 	set_position(rec, pos, host_ms);
+	np_alert_angle(&rec->alert, np_anglez_deg(g), st->device_ms);
 	st->time_in_s[pos] += dur_s;
 	rec->sum_x = rec->sum_y = rec->sum_z = 0;
 	rec->win_n = 0;

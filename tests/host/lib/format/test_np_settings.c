@@ -23,6 +23,7 @@ static void assert_settings_equal(const struct np_live_settings *a, const struct
 	assert_int_equal(a->alert_after_s, b->alert_after_s);
 	assert_int_equal(a->alert_delay_s, b->alert_delay_s);
 	assert_int_equal(a->alert_mode, b->alert_mode);
+	assert_int_equal(a->alert_when, b->alert_when);
 	assert_memory_equal(&a->mounting, &b->mounting, sizeof a->mounting);
 }
 
@@ -34,7 +35,7 @@ static void test_settings_text(void **state)
 	char text[NP_ANNOTATION_TEXT_MAX + 1];
 	np_live_settings_default(&cfg);
 	assert_int_equal(np_live_settings_text(&cfg, text, sizeof text), NP_OK);
-	assert_string_equal(text, "nightpose-live avoid=prone after=0 delay=0 mode=none rot=identity");
+	assert_string_equal(text, "nightpose-live avoid=prone after=0 delay=0 mode=none when=asleep rot=identity");
 
 	/* The longest text there can be, with a rotation decimals would not reproduce. */
 	cfg.avoid_mask = 0;
@@ -71,6 +72,14 @@ static void test_settings_text(void **state)
 						    "mode=bell rot=identity sway=2", &back), NP_OK);
 	assert_int_equal(back.avoid_mask, NP_POS_BIT(NP_POS_SUPINE));
 	assert_int_equal(back.alert_after_s, 7);
+	/* A note from before "when": those nights alerted whenever lying. */
+	assert_int_equal(back.alert_when, NP_ALERT_WHEN_LYING);
+	assert_int_equal(np_live_settings_parse("nightpose-live avoid=supine after=7 delay=3 "
+						    "mode=bell when=asleep rot=identity", &back), NP_OK);
+	assert_int_equal(back.alert_when, NP_ALERT_WHEN_ASLEEP);
+	assert_int_equal(np_live_settings_parse("nightpose-live avoid=supine after=7 delay=3 "
+						    "mode=bell when=dozing rot=identity", &back),
+			 NP_ERR_FORMAT);
 }
 
 /* Recordings made without settings (older, simulated, imported) say so. */

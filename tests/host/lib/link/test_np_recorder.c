@@ -133,6 +133,7 @@ static void run_plain(struct harness *h, struct run *r, bool reopen)
 {
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_when = NP_ALERT_WHEN_LYING; /* the hold's own timing */
 	run_all(h, &cfg, r, reopen);
 }
 
@@ -428,6 +429,7 @@ static void test_positions_by_device_time(void **state)
 		}
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_when = NP_ALERT_WHEN_LYING; /* the hold's own timing */
 	cfg.live.alert_after_s = 60;
 	struct run r;
 	run_all(&h, &cfg, &r, false);
@@ -439,6 +441,43 @@ static void test_positions_by_device_time(void **state)
 	assert_true(r.st.alerts >= 5);
 	assert_int_equal(count_notes(&h, NP_NOTE_POSITION), 4);
 	harness_free(&h);
+}
+
+/* With --alert-when asleep (the default) an alert waits until the trunk has been still
+ * 5 minutes, then the hold: prone and still from the start, after 60 s, fires at about
+ * 5 min + 60 s; prone but turning a little every 4 minutes (reading, awake) never does. */
+static void test_alert_only_when_asleep(void **state)
+{
+	(void)state;
+	for (int awake = 0; awake < 2; awake++) {
+		struct harness h = { 0 };
+		struct fake_transport *f = add_fake(&h);
+		queue_hello(f, 0, SERIAL);
+		for (uint32_t s = 0; s < 600; s++) {
+			/* Every 240 s a 10-degree change of the trunk angle, for 20 s. */
+			bool moved = awake && s % 240 >= 200 && s % 240 < 220;
+			queue_second(f, (uint16_t)(1 + s), s, 0, moved ? 170 : 0, moved ? -985 : -1000);
+		}
+		struct np_recorder_cfg cfg;
+		np_recorder_cfg_default(&cfg);
+		assert_int_equal(cfg.live.alert_when, NP_ALERT_WHEN_ASLEEP);
+		cfg.live.alert_after_s = 60;
+		struct run r;
+		run_all(&h, &cfg, &r, false);
+		uint32_t first = 0;
+		for (size_t i = 0; i < h.n_notes && !first; i++)
+			if (h.notes[i].kind == NP_NOTE_ALERT)
+				first = h.notes[i].host_ms;
+		print_message("%s: %u alerts, the first at %u ms\n", awake ? "awake" : "asleep",
+			      r.st.alerts, first);
+		if (awake) {
+			assert_int_equal(r.st.alerts, 0);
+		} else {
+			assert_true(r.st.alerts > 0);
+			assert_true(first >= 360000 && first < 363000);
+		}
+		harness_free(&h);
+	}
 }
 
 /* Prone from the start for 100 s, then supine: alerts at 30, 50, 60, ... s. */
@@ -454,6 +493,7 @@ static void test_alert_escalation(void **state)
 		queue_second(f, (uint16_t)(1 + s), s, 0, 0, 1000);
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_when = NP_ALERT_WHEN_LYING; /* the hold's own timing */
 	cfg.live.alert_after_s = 30;
 	cfg.live.alert_mode = NP_ALERT_MODE_VIBRATE;
 	struct run r;
@@ -500,6 +540,7 @@ static void test_alert_delay(void **state)
 		queue_second(f, (uint16_t)(1 + s), s, 0, 0, -1000);
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_when = NP_ALERT_WHEN_LYING; /* the hold's own timing */
 	cfg.live.alert_after_s = 10;
 	cfg.live.alert_delay_s = 60;
 	cfg.live.avoid_mask = NP_POS_BIT(NP_POS_PRONE) | NP_POS_BIT(NP_POS_SUPINE);
@@ -685,6 +726,7 @@ static void test_replay_alerts_match_live(void **state)
 		queue_second(b, seq++, s, 0, 0, -1000);
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_when = NP_ALERT_WHEN_LYING; /* the hold's own timing */
 	cfg.live.alert_after_s = 45;
 	cfg.live.alert_delay_s = 10;
 	cfg.live.alert_mode = NP_ALERT_MODE_VIBRATE;
@@ -722,6 +764,7 @@ static void test_replay_uses_recorded_settings(void **state)
 		queue_second(f, seq++, s, 0, 0, 1000);
 	struct np_recorder_cfg cfg;
 	np_recorder_cfg_default(&cfg);
+	cfg.live.alert_when = NP_ALERT_WHEN_LYING; /* the hold's own timing */
 	cfg.live.alert_after_s = 40;
 	cfg.live.alert_delay_s = 5;
 	cfg.live.alert_mode = NP_ALERT_MODE_BELL;
@@ -772,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_asked_hello_answered_twice),
 		cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_positions_by_device_time),
+		cmocka_unit_test(test_alert_only_when_asleep),
 		cmocka_unit_test(test_alert_escalation),
 		cmocka_unit_test(test_alert_delay),
 		cmocka_unit_test(test_reconnect_recorded),
