@@ -8,7 +8,7 @@ directory {dir} of its own:
   'empty', 'junk' (4 kB of random bytes), 'dir', 'fifo', 'loop' (a symbolic link
   to itself), 'missing', 'unreadable' (mode 000; skipped as root);
   'magic', 'future', 'truncated', 'hugehdr': a generated recording damaged so.
-{out} is {dir}/out, which must not exist afterwards; nor may any other new file.
+{gen} is the folder of the generated files. {out} is {dir}/out, which must not exist afterwards; nor may any other new file.
 Every case runs with a time limit and an address-space limit.
 """
 import argparse
@@ -89,6 +89,7 @@ def run_case(a, fields, gen_dir):
     before = set(os.listdir(case_dir))
     out = os.path.join(case_dir, "out")
     argv = [w.replace("{case}", case).replace("{out}", out).replace("{dir}", case_dir)
+            .replace("{gen}", gen_dir)
             for w in shlex.split(command)]
     env = dict(os.environ, XDG_CONFIG_HOME=case_dir, TZ="UTC")
     try:
