@@ -126,6 +126,20 @@ int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct
 	}
 }
 
+int np_cli_night_check_outputs(const struct np_cli_cmd *cmd, const struct np_cli_night_opts *o,
+			       char *const *paths, size_t n)
+{
+	if (!o->plot_path)
+		return NP_EXIT_OK;
+	if (np_cli_check_output(cmd, "--plot", o->plot_path, &o->cal_path, 1) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
+	for (size_t i = 0; i < n; i++)
+		if (np_cli_check_output(cmd, "--plot", o->plot_path, (const char *const *)&paths[i], 1) !=
+		    NP_EXIT_OK)
+			return NP_EXIT_USAGE;
+	return NP_EXIT_OK;
+}
+
 int np_cli_night_opts_config(struct np_cli_night_opts *o)
 {
 	const char *avoid = NULL;

@@ -217,6 +217,9 @@ static int run(int argc, char **argv)
 		return c;
 	if (optind >= argc)
 		return np_cli_usage_error(&np_cmd_trend, "missing NIGHT.npr");
+	if (np_cli_night_check_outputs(&np_cmd_trend, &o, &argv[optind], (size_t)(argc - optind)) !=
+	    NP_EXIT_OK)
+		return NP_EXIT_USAGE;
 
 	size_t n = (size_t)(argc - optind);
 	struct night_row *rows = calloc(n, sizeof *rows);

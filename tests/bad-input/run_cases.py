@@ -8,10 +8,13 @@ directory {dir} of its own:
   'empty', 'junk' (4 kB of random bytes), 'dir', 'fifo', 'loop' (a symbolic link
   to itself), 'missing', 'unreadable' (mode 000; skipped as root);
   'magic', 'future', 'truncated', 'hugehdr': a generated recording damaged so.
-{gen} is the folder of the generated files. {out} is {dir}/out, which must not exist afterwards; nor may any other new file.
+'SRC>NAME' copies SRC under another name.
+{gen} is the folder of the generated files. {out} is {dir}/out, which must not exist afterwards; nor may any other new file,
+and the files that were there must be unchanged.
 Every case runs with a time limit and an address-space limit.
 """
 import argparse
+import hashlib
 import os
 import random
 import resource
@@ -39,7 +42,8 @@ def damaged(base, kind):
 
 def make_input(spec, cases_dir, gen_dir, case_dir):
     """Create the case's input; returns its path, or None to skip the case."""
-    path = os.path.join(case_dir, spec if spec not in ("-",) else "none")
+    spec, _, name = spec.partition(">")
+    path = os.path.join(case_dir, name or (spec if spec != "-" else "none"))
     if spec == "-":
         return path
     if spec == "empty":
@@ -70,6 +74,16 @@ def make_input(spec, cases_dir, gen_dir, case_dir):
     return path
 
 
+def snapshot(case_dir):
+    """Name to content hash of the regular files in case_dir (None for others)."""
+    out = {}
+    for name in os.listdir(case_dir):
+        path = os.path.join(case_dir, name)
+        regular = os.path.isfile(path) and not os.path.islink(path) and os.access(path, os.R_OK)
+        out[name] = hashlib.sha256(open(path, "rb").read()).hexdigest() if regular else None
+    return out
+
+
 def limits(memory):
     def apply():
         resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT_S, TIME_LIMIT_S))
@@ -86,7 +100,7 @@ def run_case(a, fields, gen_dir):
     if case is None:
         print(f"skip {name}: needs a user that permissions apply to")
         return True
-    before = set(os.listdir(case_dir))
+    before = snapshot(case_dir)
     out = os.path.join(case_dir, "out")
     argv = [w.replace("{case}", case).replace("{out}", out).replace("{dir}", case_dir)
             .replace("{gen}", gen_dir)
@@ -105,9 +119,13 @@ def run_case(a, fields, gen_dir):
         problems.append(f"exit {p.returncode}, expected {want_rc}")
     if want_err not in err:
         problems.append(f"stderr lacks {want_err!r}")
-    left = sorted(set(os.listdir(case_dir)) - before)
+    after = snapshot(case_dir)
+    left = sorted(set(after) - set(before))
     if left:
         problems.append(f"left behind: {left}")
+    changed = sorted(f for f in before if f in after and after[f] != before[f])
+    if changed:
+        problems.append(f"changed: {changed}")
     if problems:
         print(f"FAIL {name}: {'; '.join(problems)}\n  command: {command}\n  stderr: {err!r}")
         return False
