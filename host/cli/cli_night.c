@@ -7,6 +7,7 @@
 #include "cli_night.h"
 #include "cli_plot.h"
 #include "np_err.h"
+#include "np_fmt.h"
 
 int np_cli_load_night(const char *path, struct np_night *n)
 {
@@ -65,8 +66,13 @@ int np_cli_night_epochs(const char *path, const char *cal_path, double epoch_s,
 	   when one sensor moved to another box, so warn rather than refuse. */
 	const char *serial = night->header.hello.serial;
 	if (cal_path && cal->device_serial[0] && serial[0] && strcmp(cal->device_serial, serial) != 0)
+	{
+		char a[NP_FMT_PRINTABLE_CAP(sizeof cal->device_serial)];
+		char b[NP_FMT_PRINTABLE_CAP(sizeof night->header.hello.serial)];
 		np_cli_warning(cal_path, "made for device %s, but %s was recorded with device %s",
-			       cal->device_serial, path, serial);
+			       np_fmt_printable(cal->device_serial, a, sizeof a), path,
+			       np_fmt_printable(serial, b, sizeof b));
+	}
 	np_analysis_cfg_default(&cfg);
 	cfg.epoch_s = epoch_s;
 	cfg.cal = cal_path ? cal : NULL;

@@ -11,7 +11,8 @@ directory {dir} of its own:
 'SRC>NAME' copies SRC under another name.
 {gen} is the folder of the generated files. {out} is {dir}/out, which must not exist afterwards; nor may any other new file,
 and the files that were there must be unchanged.
-Every case runs with a time limit and an address-space limit.
+Nothing printed may hold a control character but tab and newline (a file's text
+must not reach the terminal as escape sequences). Every case runs with a time limit and an address-space limit.
 """
 import argparse
 import hashlib
@@ -117,6 +118,10 @@ def run_case(a, fields, gen_dir):
     problems = []
     if p.returncode != int(want_rc):
         problems.append(f"exit {p.returncode}, expected {want_rc}")
+    for stream, text in (("stdout", p.stdout), ("stderr", p.stderr)):
+        bad = sorted({f"\\x{b:02x}" for b in text if (b < 0x20 and b not in (9, 10)) or b == 0x7f})
+        if bad:
+            problems.append(f"{stream} holds control characters {bad}")
     if want_err not in err:
         problems.append(f"stderr lacks {want_err!r}")
     after = snapshot(case_dir)
