@@ -11,8 +11,13 @@
 
 int np_cli_load_night(const char *path, struct np_night *n)
 {
-	int rc = np_night_load(path, n);
+	char why[160];
+	int rc = np_night_load_why(path, n, why, sizeof why);
 
+	if (rc == NP_ERR_RANGE && why[0]) {
+		np_cli_error(path, "%s", why);
+		return NP_EXIT_USAGE;
+	}
 	if (rc != NP_OK)
 		return np_cli_recording_error(path, rc);
 	if (n->sensor_count == 0 || n->sensor[0].n == 0) {

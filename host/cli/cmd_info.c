@@ -305,7 +305,12 @@ static int run(int argc, char **argv)
 									 "expected one recording file");
 	path = argv[optind];
 	errno = 0;
-	rc = np_night_load(path, &night);
+	char why[160];
+	rc = np_night_load_why(path, &night, why, sizeof why);
+	if (rc == NP_ERR_RANGE && why[0]) {
+		np_cli_error(path, "%s", why);
+		return NP_EXIT_USAGE;
+	}
 	if (rc != NP_OK)
 		return np_cli_recording_error(path, rc);
 	rc = summarise(&night, &sum);

@@ -115,6 +115,21 @@ static int huge_rate(const char *dir)
 	return end(&g);
 }
 
+/* HELLO claims 1 kHz (a plausible rate); the samples are 25 Hz. */
+static int rate_mismatch(const char *dir)
+{
+	struct np_rec_header h;
+	struct gen g;
+	header(&h);
+	h.hello.rate_millihz = 1000000u;
+	if (begin(&g, dir, "rate_mismatch.npr", &h))
+		return -1;
+	hello(&g, &h.hello);
+	for (unsigned k = 0; k < 3; k++)
+		samples(&g, 1000 * (k + 1), 1000 * k, 25, 40);
+	return end(&g);
+}
+
 /* Two single samples 960 h apart, ticks and host clock agreeing. */
 static int long_span(const char *dir)
 {
@@ -168,6 +183,7 @@ int main(int argc, char **argv)
 		fputs("usage: gen_cases DIR\n", stderr);
 		return 2;
 	}
-	int bad = huge_rate(argv[1]) | long_span(argv[1]) | slow_ticks(argv[1]) | escapes(argv[1]);
+	int bad = huge_rate(argv[1]) | long_span(argv[1]) | slow_ticks(argv[1]) | escapes(argv[1]) |
+		  rate_mismatch(argv[1]);
 	return bad ? 1 : 0;
 }

@@ -12,7 +12,7 @@ directory {dir} of its own:
 {gen} is the folder of the generated files. {out} is {dir}/out, which must not exist afterwards; nor may any other new file,
 and the files that were there must be unchanged.
 Nothing printed may hold a control character but tab and newline (a file's text
-must not reach the terminal as escape sequences). Every case runs with a time limit and an address-space limit.
+must not reach the terminal as escape sequences). Every case runs with a time, an address-space and a file-size limit.
 """
 import argparse
 import hashlib
@@ -26,6 +26,7 @@ import sys
 
 TIME_LIMIT_S = 10
 MEMORY_LIMIT = 1 << 30
+FILE_SIZE_LIMIT = 64 << 20  # no case has a reason to write more
 
 
 def damaged(base, kind):
@@ -88,6 +89,7 @@ def snapshot(case_dir):
 def limits(memory):
     def apply():
         resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT_S, TIME_LIMIT_S))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
         if memory:
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     return apply
