@@ -309,10 +309,16 @@ int np_cli_recording_error(const char *path, int err)
 
 	switch (err) {
 	case NP_ERR_IO:
-		return np_cli_fail(path, err, errno == ENOENT || errno == EISDIR || errno == EACCES ?
+		return np_cli_fail(path, err, errno == ENOENT || errno == EISDIR || errno == EACCES ||
+						      errno == ELOOP || errno == ENOTDIR ||
+						      errno == ENAMETOOLONG ?
 					      NP_EXIT_USAGE : NP_EXIT_FAILURE);
 	case NP_ERR_FORMAT:
-		if (stat(path, &st) == 0 && st.st_size == 0)
+		/* Only a regular file is opened again to say more: a FIFO would block, and
+		   a device's size (0) says nothing about what it gave. */
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			np_cli_error(path, "not a nightpose recording");
+		else if (st.st_size == 0)
 			np_cli_error(path, "empty file");
 		else if (np_rec_reader_magic_seen(path))
 			np_cli_error(path, "damaged recording header");
