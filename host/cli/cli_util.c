@@ -144,7 +144,17 @@ static void watch_created(void *ctx, const char *tmp_path)
 	release_hold();
 }
 
-const struct np_tmp_watch np_cli_tmp_watch = { .created = watch_created, .ctx = NULL };
+static void watch_creating(void *ctx)
+{
+	(void)ctx;
+	if (!holding) {
+		block_exit_signals(&held_mask);
+		holding = true;
+	}
+}
+
+const struct np_tmp_watch np_cli_tmp_watch = { .created = watch_created, .ctx = NULL,
+					       .creating = watch_creating };
 
 /* Only async-signal-safe calls: unlink, sigaction, sigprocmask, raise, _exit. */
 static void remove_tmp_and_die(int sig)

@@ -71,6 +71,12 @@ static char *make_tmp(const char *path, int *fd)
 	return NULL;
 }
 
+void np_tmp_watch_creating(const struct np_tmp_watch *w)
+{
+	if (w && w->creating)
+		w->creating(w->ctx);
+}
+
 void np_tmp_watch_created(const struct np_tmp_watch *w, const char *tmp_path)
 {
 	if (w && w->created && tmp_path)

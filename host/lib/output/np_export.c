@@ -610,6 +610,7 @@ int np_export_edf(const struct np_night *n, const struct np_export_opts *o, cons
 	info->records = p.records;
 
 	/* EDFlib opens files by name: it overwrites a reserved temporary name. */
+	np_tmp_watch_creating(o->watch);
 	char *tmp = np_outfile_tmp_name(path);
 	if (!tmp) {
 		rc = errno == ENOMEM ? NP_ERR_NOMEM : NP_ERR_IO;
