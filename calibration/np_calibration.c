@@ -127,8 +127,10 @@ float np_mat3_ortho_residual(const struct np_mat3 *r)
 			for (int k = 0; k < 3; k++)
 				s += r->m[i][k] * r->m[j][k];
 			float e = fabsf(s - (i == j ? 1.0f : 0.0f));
-			if (!(e <= worst))
-				worst = e; /* also catches NaN */
+			if (isnan(e))
+				return e; /* no later finite error may hide it */
+			if (e > worst)
+				worst = e;
 		}
 	}
 	return worst;

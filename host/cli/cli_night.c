@@ -7,11 +7,17 @@
 #include "cli_night.h"
 #include "cli_plot.h"
 #include "np_err.h"
+#include "np_fmt.h"
 
 int np_cli_load_night(const char *path, struct np_night *n)
 {
-	int rc = np_night_load(path, n);
+	char why[160];
+	int rc = np_night_load_why(path, n, why, sizeof why);
 
+	if (rc == NP_ERR_RANGE && why[0]) {
+		np_cli_error(path, "%s", why);
+		return NP_EXIT_USAGE;
+	}
 	if (rc != NP_OK)
 		return np_cli_recording_error(path, rc);
 	if (n->sensor_count == 0 || n->sensor[0].n == 0) {
@@ -65,8 +71,13 @@ int np_cli_night_epochs(const char *path, const char *cal_path, double epoch_s,
 	   when one sensor moved to another box, so warn rather than refuse. */
 	const char *serial = night->header.hello.serial;
 	if (cal_path && cal->device_serial[0] && serial[0] && strcmp(cal->device_serial, serial) != 0)
+	{
+		char a[NP_FMT_PRINTABLE_CAP(sizeof cal->device_serial)];
+		char b[NP_FMT_PRINTABLE_CAP(sizeof night->header.hello.serial)];
 		np_cli_warning(cal_path, "made for device %s, but %s was recorded with device %s",
-			       cal->device_serial, path, serial);
+			       np_fmt_printable(cal->device_serial, a, sizeof a), path,
+			       np_fmt_printable(serial, b, sizeof b));
+	}
 	np_analysis_cfg_default(&cfg);
 	cfg.epoch_s = epoch_s;
 	cfg.cal = cal_path ? cal : NULL;
@@ -144,6 +155,20 @@ int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct
 	default:
 		return np_cli_option_error(cmd, c, argv);
 	}
+}
+
+int np_cli_night_check_outputs(const struct np_cli_cmd *cmd, const struct np_cli_night_opts *o,
+			       char *const *paths, size_t n)
+{
+	if (!o->plot_path)
+		return NP_EXIT_OK;
+	if (np_cli_check_output(cmd, "--plot", o->plot_path, &o->cal_path, 1) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
+	for (size_t i = 0; i < n; i++)
+		if (np_cli_check_output(cmd, "--plot", o->plot_path, (const char *const *)&paths[i], 1) !=
+		    NP_EXIT_OK)
+			return NP_EXIT_USAGE;
+	return NP_EXIT_OK;
 }
 
 int np_cli_night_opts_config(struct np_cli_night_opts *o)

@@ -70,6 +70,14 @@ void np_cli_night_opts_init(struct np_cli_night_opts *o);
  */
 int np_cli_night_option(const struct np_cli_cmd *cmd, int c, char **argv, struct np_cli_night_opts *o);
 
+/*
+ * After the options and the config file: --plot must not name one of the n
+ * recordings nor the calibration file (np_cli_check_output()). NP_EXIT_OK or
+ * NP_EXIT_USAGE, the error printed.
+ */
+int np_cli_night_check_outputs(const struct np_cli_cmd *cmd, const struct np_cli_night_opts *o,
+			       char *const *paths, size_t n);
+
 /* After the options: --avoid and --calibration from the config file where the
  * command line gave none (cli_config.h). NP_EXIT_OK or the exit code to return. */
 int np_cli_night_opts_config(struct np_cli_night_opts *o);

@@ -144,7 +144,17 @@ static void watch_created(void *ctx, const char *tmp_path)
 	release_hold();
 }
 
-const struct np_tmp_watch np_cli_tmp_watch = { .created = watch_created, .ctx = NULL };
+static void watch_creating(void *ctx)
+{
+	(void)ctx;
+	if (!holding) {
+		block_exit_signals(&held_mask);
+		holding = true;
+	}
+}
+
+const struct np_tmp_watch np_cli_tmp_watch = { .created = watch_created, .ctx = NULL,
+					       .creating = watch_creating };
 
 /* Only async-signal-safe calls: unlink, sigaction, sigprocmask, raise, _exit. */
 static void remove_tmp_and_die(int sig)
@@ -309,10 +319,16 @@ int np_cli_recording_error(const char *path, int err)
 
 	switch (err) {
 	case NP_ERR_IO:
-		return np_cli_fail(path, err, errno == ENOENT || errno == EISDIR || errno == EACCES ?
+		return np_cli_fail(path, err, errno == ENOENT || errno == EISDIR || errno == EACCES ||
+						      errno == ELOOP || errno == ENOTDIR ||
+						      errno == ENAMETOOLONG ?
 					      NP_EXIT_USAGE : NP_EXIT_FAILURE);
 	case NP_ERR_FORMAT:
-		if (stat(path, &st) == 0 && st.st_size == 0)
+		/* Only a regular file is opened again to say more: a FIFO would block, and
+		   a device's size (0) says nothing about what it gave. */
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			np_cli_error(path, "not a nightpose recording");
+		else if (st.st_size == 0)
 			np_cli_error(path, "empty file");
 		else if (np_rec_reader_magic_seen(path))
 			np_cli_error(path, "damaged recording header");

@@ -9,6 +9,7 @@
 #include "cli_live.h"
 #include "np_err.h"
 #include "np_transport_serial.h"
+#include "np_fmt.h"
 
 static const char usage[] =
 	"usage: nightpose devices [--format text|json] [--probe]\n"
@@ -94,10 +95,18 @@ static void print_text(const struct row *r)
 		mark = "nightpose (answers HELLO)";
 	else if (p->usb && p->vid == NP_USB_VID)
 		mark = "nightpose (USB ID)";
-	printf("%-22s %-10s %-18s %-28s %s\n", p->path, id, p->serial[0] ? p->serial : "-",
-	       p->product[0] ? p->product : (p->description[0] ? p->description : "-"), mark);
+	char ser[NP_FMT_PRINTABLE_CAP(sizeof p->serial)], prod[NP_FMT_PRINTABLE_CAP(sizeof p->product)];
+	char desc[NP_FMT_PRINTABLE_CAP(sizeof p->description)];
+	char dev[NP_FMT_PRINTABLE_CAP(sizeof r->hello.serial)];
+	printf("%-22s %-10s %-18s %-28s %s\n", p->path, id,
+	       p->serial[0] ? np_fmt_printable(p->serial, ser, sizeof ser) : "-",
+	       p->product[0]       ? np_fmt_printable(p->product, prod, sizeof prod)
+	       : p->description[0] ? np_fmt_printable(p->description, desc, sizeof desc)
+				   : "-",
+	       mark);
 	if (r->answered)
-		printf("%-22s device %s, firmware %u.%u.%u, %.0f Hz\n", "", r->hello.serial,
+		printf("%-22s device %s, firmware %u.%u.%u, %.0f Hz\n", "",
+		       np_fmt_printable(r->hello.serial, dev, sizeof dev),
 		       r->hello.fw_major, r->hello.fw_minor, r->hello.fw_patch,
 		       r->hello.rate_millihz / 1000.0);
 }

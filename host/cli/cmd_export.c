@@ -67,7 +67,8 @@ static int write_edf(const struct np_night *night, const struct np_export_opts *
 	struct np_export_info info;
 	struct np_export_opts ow = *o;
 	ow.watch = &np_cli_tmp_watch;
-	np_cli_tmp_hold(path);
+	/* No np_cli_tmp_hold(): the watch holds the exit signals only from the
+	   creation of the temporary file on, so Ctrl-C stops the planning. */
 	int rc = np_export_edf(night, &ow, path, &info);
 	np_cli_tmp_done();
 	if (rc == NP_ERR_RANGE) {

@@ -165,10 +165,12 @@ static void print_text(const char *path, const struct np_night *n, const struct 
 	printf("file:         %s\n", path);
 	printf("format:       nightpose recording v%u%s\n", n->header.version,
 	       flags_text(n->header.flags));
+	char src[NP_FMT_PRINTABLE_CAP(sizeof n->header.source)];
+	char ser[NP_FMT_PRINTABLE_CAP(sizeof h->serial)];
 	if (n->header.source[0])
-		printf("source:       %s\n", n->header.source);
+		printf("source:       %s\n", np_fmt_printable(n->header.source, src, sizeof src));
 	printf("device:       serial %s, firmware %u.%u.%u, protocol %u, reset: %s\n",
-	       h->serial[0] ? h->serial : "-", h->fw_major, h->fw_minor, h->fw_patch,
+	       h->serial[0] ? np_fmt_printable(h->serial, ser, sizeof ser) : "-", h->fw_major, h->fw_minor, h->fw_patch,
 	       h->protocol_version, reset_name(h->reset_reason));
 	printf("sensor:       %s, +-%u g, ", model_name(h->sensor_model), h->range_g);
 	if (h->rate_millihz)
@@ -303,7 +305,12 @@ static int run(int argc, char **argv)
 									 "expected one recording file");
 	path = argv[optind];
 	errno = 0;
-	rc = np_night_load(path, &night);
+	char why[160];
+	rc = np_night_load_why(path, &night, why, sizeof why);
+	if (rc == NP_ERR_RANGE && why[0]) {
+		np_cli_error(path, "%s", why);
+		return NP_EXIT_USAGE;
+	}
 	if (rc != NP_OK)
 		return np_cli_recording_error(path, rc);
 	rc = summarise(&night, &sum);

@@ -142,6 +142,7 @@ static void on_note(void *ctx, const struct np_note *n)
 {
 	struct rec_ctx *c = ctx;
 	double t = n->host_ms / 1000.0;
+	char ser[NP_FMT_PRINTABLE_CAP(NP_SERIAL_LEN + 1)];
 	switch (n->kind) {
 	case NP_NOTE_POSITION:
 		np_cli_live_line(&c->live, t, "position %s", np_position_name(n->position));
@@ -178,7 +179,8 @@ static void on_note(void *ctx, const struct np_note *n)
 		snprintf(c->refused, sizeof c->refused, "%s", n->hello->serial);
 		np_cli_live_line(&c->live, t,
 				 "refused device %s on %s: this recording is of another device; "
-				 "plug the original one back in", n->hello->serial, c->port);
+				 "plug the original one back in",
+				 np_fmt_printable(n->hello->serial, ser, sizeof ser), c->port);
 		break;
 	case NP_NOTE_DEVICE_RESET:
 		np_cli_live_line(&c->live, t, "the device restarted (reset reason %u): recording continues",
@@ -190,13 +192,13 @@ static void on_note(void *ctx, const struct np_note *n)
 static void summary(const char *path, const struct np_live_state *st, double secs,
 		    const struct np_recorder_cfg *cfg)
 {
-	char hms[32], pos[512], avoid[96];
+	char hms[32], pos[512], avoid[96], ser[NP_FMT_PRINTABLE_CAP(sizeof st->hello.serial)];
 	np_fmt_hms(secs, hms, sizeof hms);
 	np_cli_position_times(st, pos, sizeof pos);
 	np_avoid_text(cfg->live.avoid_mask, ",", avoid, sizeof avoid);
 	printf("Recorded %s to %s from device %s (firmware %u.%u.%u): %llu samples at %.1f Hz, "
 	       "%llu frames lost, %u link losses, %u device restarts. Positions: %s.",
-	       hms, path, st->hello.serial, st->hello.fw_major, st->hello.fw_minor, st->hello.fw_patch,
+	       hms, path, np_fmt_printable(st->hello.serial, ser, sizeof ser), st->hello.fw_major, st->hello.fw_minor, st->hello.fw_patch,
 	       (unsigned long long)st->samples, st->rate_hz,
 	       (unsigned long long)np_live_frames_lost(st), st->link_losses, st->device_resets, pos);
 	if (st->device_dropped)
@@ -409,7 +411,9 @@ static int open_device(struct rec_ctx *c, const struct record_opts *o, struct np
 		np_recorder_free(rec);
 		return NP_EXIT_FAILURE;
 	}
-	np_cli_live_line(&c->live, 0, "recording %s (firmware %u.%u.%u) on %s to %s", h.hello.serial,
+	char ser[NP_FMT_PRINTABLE_CAP(sizeof h.hello.serial)];
+	np_cli_live_line(&c->live, 0, "recording %s (firmware %u.%u.%u) on %s to %s",
+			 np_fmt_printable(h.hello.serial, ser, sizeof ser),
 			 h.hello.fw_major, h.hello.fw_minor, h.hello.fw_patch, c->port, o->out);
 	*recp = rec;
 	return NP_EXIT_OK;

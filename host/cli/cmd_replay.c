@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -341,6 +342,14 @@ static int run(int argc, char **argv)
 	if (exit_code != NP_EXIT_OK)
 		return exit_code;
 
+	/* The recording is read more than once (its logged alerts, then its frames):
+	   a pipe would give its bytes to the first reader only. */
+	struct stat sb;
+	if (stat(o.path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+		np_cli_error(o.path, "not a regular file: replay reads the recording more than once, "
+				     "so it needs a file, not a pipe or a device");
+		return NP_EXIT_USAGE;
+	}
 	struct replay_ctx c = { .show_live = o.live };
 	np_cli_live_init(&c.live, true);
 	struct np_rec_header h;

@@ -76,6 +76,8 @@ static int run(int argc, char **argv)
 	if (optind + 1 != argc)
 		return np_cli_usage_error(&np_cmd_report, optind >= argc ? "missing NIGHT.npr"
 									 : "one recording only");
+	if (np_cli_night_check_outputs(&np_cmd_report, &o, &argv[optind], 1) != NP_EXIT_OK)
+		return NP_EXIT_USAGE;
 	const char *path = argv[optind];
 	struct np_night night;
 	struct np_calfile cal;

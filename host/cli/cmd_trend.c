@@ -343,6 +343,9 @@ static int run(int argc, char **argv)
 		return c;
 	if (optind >= argc)
 		return np_cli_usage_error(&np_cmd_trend, "missing NIGHT.npr");
+	if (np_cli_night_check_outputs(&np_cmd_trend, &o, &argv[optind], (size_t)(argc - optind)) !=
+	    NP_EXIT_OK)
+		return NP_EXIT_USAGE;
 
 	struct row_list l = { 0 };
 	int rc = NP_EXIT_OK;

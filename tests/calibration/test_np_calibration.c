@@ -267,9 +267,20 @@ static void align_second_sensor(void **state)
 	assert_true(mt.ortho_residual < 1e-5f);
 }
 
+/* An infinity makes some products NaN: a finite error computed later must not hide them. */
+static void ortho_residual_keeps_nan(void **state)
+{
+	(void)state;
+	struct np_mat3 r = { { { INFINITY, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } } };
+	assert_true(isnan(np_mat3_ortho_residual(&r)));
+	struct np_mat3 q = { { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, NAN } } };
+	assert_true(isnan(np_mat3_ortho_residual(&q)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ortho_residual_keeps_nan),
 		cmocka_unit_test(stats),
 		cmocka_unit_test(mount_identity_and_tilted),
 		cmocka_unit_test(mount_upside_down),

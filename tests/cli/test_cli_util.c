@@ -205,6 +205,40 @@ static void output_into_a_fifo_keeps_the_fifo(void **state)
 	}
 }
 
+/* A name of 255 bytes (NAME_MAX) ending in ext: its temporary name must fit too. */
+static void long_name(char *out, size_t cap, const char *dir, const char *ext)
+{
+	char base[256];
+	size_t n = 255 - strlen(ext);
+	memset(base, 'n', n);
+	memcpy(base + n, ext, strlen(ext) + 1);
+	fx_path(out, cap, dir, base);
+}
+
+/* Names of 245 to 255 bytes failed: ".tmp-XXXXXX" made the temporary name too long. */
+static void longest_output_names_work(void **state)
+{
+	struct ctx *c = *state;
+	char npr[4096], csv[4096], png[4096];
+	long_name(npr, sizeof npr, c->dir, ".npr");
+	long_name(csv, sizeof csv, c->dir, ".csv");
+	long_name(png, sizeof png, c->dir, ".png");
+	run(c, (const char *[]){ "simulate", "-o", npr, "--hours", "0.01", "--rate", "1", NULL });
+	assert_int_equal(c->r.status, 0);
+	run(c, (const char *[]){ "epochs", npr, "-o", csv, NULL });
+	assert_int_equal(c->r.status, 0);
+	assert_string_equal(c->r.err, "");
+	run(c, (const char *[]){ "report", c->night, "--plot", png, NULL });
+	assert_int_equal(c->r.status, 0);
+	struct stat st;
+	assert_int_equal(stat(npr, &st), 0);
+	assert_int_equal(stat(csv, &st), 0);
+	assert_int_equal(stat(png, &st), 0);
+	assert_true(st.st_size > 0);
+	/* The night, the three outputs, no temporary file. */
+	assert_int_equal(fx_count_entries(c->dir), 4);
+}
+
 /* Run argv with a 64 KiB file size limit (how tests make a full disk). The child
  * inherits the limit; SIGXFSZ keeps its default action here. */
 static void run_over_64k_limit(struct ctx *c, const char *const *argv)
@@ -505,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(record_never_replaces_a_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_output_name_is_a_usage_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(output_into_a_fifo_keeps_the_fifo, setup, teardown),
+		cmocka_unit_test_setup_teardown(longest_output_names_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_size_limit_is_a_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(standard_output_failure_is_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(calibration_of_another_device_warns, setup, teardown),

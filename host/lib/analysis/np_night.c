@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <float.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +67,22 @@ struct loader {
 	size_t n_gaps, cap_gaps;
 	bool link_down;
 	struct raw_time link_down_at;
+	char *why;  /* why a bound of np_night.h is broken (NP_ERR_RANGE); may be NULL */
+	size_t why_cap;
 };
+
+static int refuse(struct loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int refuse(struct loader *L, const char *fmt, ...)
+{
+	if (L->why && L->why_cap) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(L->why, L->why_cap, fmt, ap);
+		va_end(ap);
+	}
+	return NP_ERR_RANGE;
+}
 
 static bool hello_usable(const struct np_hello *h)
 {
@@ -361,6 +378,22 @@ static int append_samples(struct loader *L, struct np_series *sr, const struct s
 	return NP_OK;
 }
 
+/* A frame's spacing against the bounds of np_night.h. */
+static int check_period(struct loader *L, const struct np_samples *m, double period)
+{
+	const struct np_hello *h = &cur(L)->hello;
+	if (period > NP_NIGHT_PERIOD_MAX_S)
+		return refuse(L, "samples %.6g s apart (%u ticks at %u Hz): more than %g s is not "
+				 "a recording", period, m->period_ticks, h->tick_hz, NP_NIGHT_PERIOD_MAX_S);
+	if (h->rate_millihz > 0 && m->period_ticks > 0 && m->count > 1) {
+		double nominal = h->rate_millihz / 1000.0, seen = 1.0 / period;
+		if (nominal > seen * NP_NIGHT_RATE_FACTOR || nominal * NP_NIGHT_RATE_FACTOR < seen)
+			return refuse(L, "the device says %.6g Hz, but its samples are %.6g Hz apart",
+				      nominal, seen);
+	}
+	return NP_OK;
+}
+
 static int on_samples(struct loader *L, const struct np_rec_entry *e)
 {
 	struct np_samples m;
@@ -377,6 +410,8 @@ static int on_samples(struct loader *L, const struct np_rec_entry *e)
 	st = &L->sen[m.sensor_id];
 	sr = &L->n->sensor[m.sensor_id];
 	period = frame_period_s(&m, &cur(L)->hello);
+	if ((rc = check_period(L, &m, period)) != NP_OK)
+		return rc;
 	rc = place_frame(L, e, &m, st, period, &u0);
 	if (rc != NP_OK)
 		return rc;
@@ -402,6 +437,9 @@ static int on_hello(struct loader *L, const struct np_rec_entry *e)
 
 	if (np_hello_decode(e->frame.payload, e->frame.len, &h) != NP_OK || !hello_usable(&h))
 		return NP_OK;
+	if (h.rate_millihz / 1000.0 > NP_NIGHT_RATE_MAX_HZ)
+		return refuse(L, "the device says %.6g Hz: more than %g Hz is not an accelerometer's "
+				 "rate", h.rate_millihz / 1000.0, NP_NIGHT_RATE_MAX_HZ);
 	if (!L->samples_in_session) {
 		/* The HELLO that opens the run (the header holds a copy). */
 		cur(L)->hello = h;
@@ -586,7 +624,25 @@ static int finish(struct loader *L)
 	return finish_gaps(L, shift);
 }
 
-static int load(struct np_rec_reader *r, struct np_night *n)
+/* The span against the time the samples cover (np_night.h). */
+static int check_span(struct loader *L)
+{
+	const struct np_night *n = L->n;
+	double covered = 0.0;
+	size_t samples = 0;
+	for (int i = 0; i < NP_SENSORS_MAX; i++) {
+		double c = (double)n->sensor[i].n * L->sen[i].period_s;
+		if (c > covered)
+			covered = c;
+		samples += n->sensor[i].n;
+	}
+	if (n->duration_s > NP_NIGHT_SPAN_SLACK_S + NP_NIGHT_SPAN_FACTOR * covered)
+		return refuse(L, "the recording spans %.1f h for %zu samples: its clock is damaged",
+			      n->duration_s / 3600.0, samples);
+	return NP_OK;
+}
+
+static int load(struct np_rec_reader *r, struct np_night *n, char *why, size_t cap)
 {
 	struct loader L;
 	struct np_rec_entry e;
@@ -594,6 +650,12 @@ static int load(struct np_rec_reader *r, struct np_night *n)
 
 	memset(&L, 0, sizeof L);
 	L.n = n;
+	L.why = why;
+	L.why_cap = cap;
+	if (n->header.hello.rate_millihz / 1000.0 > NP_NIGHT_RATE_MAX_HZ)
+		return refuse(&L, "the device says %.6g Hz: more than %g Hz is not an "
+				  "accelerometer's rate", n->header.hello.rate_millihz / 1000.0,
+			      NP_NIGHT_RATE_MAX_HZ);
 	n->sensor_count = n->header.hello.sensor_count;
 	if (n->sensor_count < 1)
 		n->sensor_count = 1;
@@ -609,6 +671,8 @@ static int load(struct np_rec_reader *r, struct np_night *n)
 	if (rc == NP_ERR_EOF) {
 		n->stats = *np_rec_reader_stats(r);
 		rc = finish(&L);
+		if (rc == NP_OK)
+			rc = check_span(&L);
 	}
 	free(L.ses);
 	free(L.ann_t);
@@ -617,12 +681,14 @@ static int load(struct np_rec_reader *r, struct np_night *n)
 	return rc;
 }
 
-static int load_opened(int rc, struct np_rec_reader *r, struct np_night *n)
+static int load_opened(int rc, struct np_rec_reader *r, struct np_night *n, char *why, size_t cap)
 {
+	if (why && cap)
+		why[0] = '\0';
 	if (rc == NP_OK && !hello_usable(&n->header.hello))
 		rc = NP_ERR_RANGE;
 	if (rc == NP_OK)
-		rc = load(r, n);
+		rc = load(r, n, why, cap);
 	if (rc != NP_OK) {
 		int e = errno;
 
@@ -635,6 +701,11 @@ static int load_opened(int rc, struct np_rec_reader *r, struct np_night *n)
 
 int np_night_load(const char *path, struct np_night *n)
 {
+	return np_night_load_why(path, n, NULL, 0);
+}
+
+int np_night_load_why(const char *path, struct np_night *n, char *why, size_t cap)
+{
 	struct np_rec_reader *r = NULL;
 	int rc;
 
@@ -642,7 +713,7 @@ int np_night_load(const char *path, struct np_night *n)
 		return NP_ERR_ARG;
 	memset(n, 0, sizeof *n);
 	rc = np_rec_reader_open(&r, path, &n->header);
-	return load_opened(rc, r, n);
+	return load_opened(rc, r, n, why, cap);
 }
 
 int np_night_load_mem(const uint8_t *data, size_t len, struct np_night *n)
@@ -654,7 +725,7 @@ int np_night_load_mem(const uint8_t *data, size_t len, struct np_night *n)
 		return NP_ERR_ARG;
 	memset(n, 0, sizeof *n);
 	rc = np_rec_reader_open_mem(&r, data, len, &n->header);
-	return load_opened(rc, r, n);
+	return load_opened(rc, r, n, NULL, 0);
 }
 
 void np_night_free(struct np_night *n)

@@ -16,6 +16,20 @@
 #define NP_NIGHT_JUMP_S 60.0
 #define NP_NIGHT_JUMP_FRAC 0.01
 
+/*
+ * What the samples must support (np_night_load_why()): a nominal rate of at most
+ * NP_NIGHT_RATE_MAX_HZ and within a factor NP_NIGHT_RATE_FACTOR of the spacing of
+ * the samples, samples at most NP_NIGHT_PERIOD_MAX_S apart within a frame, and a
+ * span of at most NP_NIGHT_SPAN_SLACK_S plus NP_NIGHT_SPAN_FACTOR times the time
+ * the samples cover. Anything else is damage, refused: the outputs' sizes follow
+ * from the span and the rate.
+ */
+#define NP_NIGHT_RATE_MAX_HZ 10000.0
+#define NP_NIGHT_RATE_FACTOR 2.0
+#define NP_NIGHT_PERIOD_MAX_S 300.0
+#define NP_NIGHT_SPAN_SLACK_S 3600.0
+#define NP_NIGHT_SPAN_FACTOR 10.0
+
 struct np_sample_g {
 	double t_s;    /* seconds from the chest sensor's first sample */
 	float x, y, z; /* sensor axes, in g */
@@ -80,6 +94,11 @@ struct np_night {
  * Samples of each series are in time order. Free with np_night_free().
  */
 int np_night_load(const char *path, struct np_night *n);
+
+/* np_night_load(), and when it returns NP_ERR_RANGE, why (cap bytes; may be NULL)
+ * says which of the bounds above the recording breaks ("" for a HELLO without
+ * tick_hz or lsb_per_g). */
+int np_night_load_why(const char *path, struct np_night *n, char *why, size_t cap);
 
 /* Same from a recording held in memory (see np_rec_reader_open_mem()). */
 int np_night_load_mem(const uint8_t *data, size_t len, struct np_night *n);

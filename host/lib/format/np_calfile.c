@@ -111,25 +111,38 @@ static int bad(char *why, size_t cap, const char *fmt, ...)
 	return NP_ERR_FORMAT;
 }
 
-static bool read_vec(const cJSON *a, float *out, int n)
+/* A float from JSON: a number whose float value is finite and within [lo, hi]
+ * (1e39 is a finite double but an infinite float). */
+static bool to_float(const cJSON *e, double lo, double hi, float *out)
+{
+	if (!cJSON_IsNumber(e))
+		return false;
+	float v = (float)e->valuedouble;
+	if (!isfinite(v) || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool read_vec(const cJSON *a, float *out, int n, double lo, double hi)
 {
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
 		return false;
-	for (int i = 0; i < n; i++) {
-		const cJSON *e = cJSON_GetArrayItem(a, i);
-		if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble))
+	for (int i = 0; i < n; i++)
+		if (!to_float(cJSON_GetArrayItem(a, i), lo, hi, &out[i]))
 			return false;
-		out[i] = (float)e->valuedouble;
-	}
 	return true;
 }
+
+/* Finite as floats and their products: whether they make a rotation is check_rotation()'s. */
+#define ROT_ELEM_MAX 1e6
 
 static bool read_mat(const cJSON *a, struct np_mat3 *m)
 {
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 3)
 		return false;
 	for (int i = 0; i < 3; i++)
-		if (!read_vec(cJSON_GetArrayItem(a, i), m->m[i], 3))
+		if (!read_vec(cJSON_GetArrayItem(a, i), m->m[i], 3, -ROT_ELEM_MAX, ROT_ELEM_MAX))
 			return false;
 	return true;
 }
@@ -150,6 +163,26 @@ static double num(const cJSON *o, const char *key, double dflt)
 	return cJSON_IsNumber(e) && isfinite(e->valuedouble) ? e->valuedouble : dflt;
 }
 
+/*
+ * An optional number: absent (or null) gives dflt; present, it must be a finite
+ * number within [lo, hi]. Returns false, with why filled, otherwise.
+ */
+static bool opt_num(const cJSON *o, const char *key, double lo, double hi, double dflt, double *out,
+		    char *why, size_t cap)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, key);
+	*out = dflt;
+	if (!e || cJSON_IsNull(e))
+		return true;
+	if (!cJSON_IsNumber(e) || !isfinite(e->valuedouble) || !isfinite((float)e->valuedouble) ||
+	    e->valuedouble < lo || e->valuedouble > hi) {
+		bad(why, cap, "\"%s\" must be a number from %g to %g", key, lo, hi);
+		return false;
+	}
+	*out = e->valuedouble;
+	return true;
+}
+
 static void copy_str(char *dst, size_t cap, const cJSON *o, const char *key)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -158,16 +191,58 @@ static void copy_str(char *dst, size_t cap, const cJSON *o, const char *key)
 		snprintf(dst, cap, "%s", e->valuestring);
 }
 
-static void read_window(const cJSON *o, struct np_cal_window_rec *w)
+/* Limits of what a calibration file may say: a window within 10 years of recording,
+ * accelerations within the 16 g of the largest range, angles in degrees. */
+#define WIN_S_MAX 3.2e8
+#define SAMPLES_MAX 1e12
+#define MEAN_G_MAX 16.0
+#define SD_MG_MAX 1e5
+
+static int read_window(const cJSON *o, const char *name, struct np_cal_window_rec *w, char *why,
+		       size_t cap)
 {
+	double samples, sd;
 	float mean[3] = { 0, 0, 0 };
-	w->start_s = num(o, "start_s", 0);
-	w->end_s = num(o, "end_s", 0);
-	double samples = num(o, "samples", 0);
-	w->samples = samples > 0 ? (size_t)samples : 0;
-	read_vec(cJSON_GetObjectItemCaseSensitive(o, "mean_g"), mean, 3);
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "mean_g");
+	if (!opt_num(o, "start_s", 0, WIN_S_MAX, 0, &w->start_s, why, cap) ||
+	    !opt_num(o, "end_s", 0, WIN_S_MAX, 0, &w->end_s, why, cap) ||
+	    !opt_num(o, "samples", 0, SAMPLES_MAX, 0, &samples, why, cap) ||
+	    !opt_num(o, "sd_mg", 0, SD_MG_MAX, 0, &sd, why, cap))
+		return NP_ERR_FORMAT;
+	if (w->end_s < w->start_s)
+		return bad(why, cap, "window \"%s\" ends (%g s) before it starts (%g s)", name,
+			   w->end_s, w->start_s);
+	if (m && !read_vec(m, mean, 3, -MEAN_G_MAX, MEAN_G_MAX))
+		return bad(why, cap, "window \"%s\": \"mean_g\" must be 3 numbers from -%g to %g g",
+			   name, MEAN_G_MAX, MEAN_G_MAX);
+	w->samples = (size_t)samples;
 	w->mean_g = (struct np_vec3){ mean[0], mean[1], mean[2] };
-	w->sd_mg = (float)num(o, "sd_mg", 0);
+	w->sd_mg = (float)sd;
+	return NP_OK;
+}
+
+static int read_autocal(const cJSON *ac, struct np_autocal *a, char *why, size_t cap)
+{
+	double before, after, pts;
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(ac, "status");
+	if (cJSON_IsString(st) && strcmp(st->valuestring, "applied") == 0) {
+		/* The range autocalibration itself accepts (np_autocal_fit). */
+		if (!read_vec(cJSON_GetObjectItemCaseSensitive(ac, "offset_g"), a->offset_g, 3, -0.999,
+			      0.999) ||
+		    !read_vec(cJSON_GetObjectItemCaseSensitive(ac, "scale"), a->scale, 3, 0.501, 1.999))
+			return bad(why, cap, "\"autocal\" needs offset_g (3 numbers within +-1 g) and "
+					     "scale (3 numbers from 0.5 to 2)");
+		a->status = NP_AUTOCAL_APPLIED;
+		a->applied = true;
+	}
+	if (!opt_num(ac, "error_before_mg", 0, SD_MG_MAX, 0, &before, why, cap) ||
+	    !opt_num(ac, "error_after_mg", 0, SD_MG_MAX, 0, &after, why, cap) ||
+	    !opt_num(ac, "points", 0, SAMPLES_MAX, 0, &pts, why, cap))
+		return NP_ERR_FORMAT;
+	a->err_before_mg = (float)before;
+	a->err_after_mg = (float)after;
+	a->n_points = (size_t)pts;
+	return NP_OK;
 }
 
 int np_calfile_from_json(const char *text, struct np_calfile *c, char *why, size_t cap)
@@ -203,35 +278,20 @@ int np_calfile_from_json(const char *text, struct np_calfile *c, char *why, size
 	copy_str(c->device_serial, sizeof c->device_serial, root, "device_serial");
 	copy_str(c->source, sizeof c->source, root, "source");
 	const cJSON *win = cJSON_GetObjectItemCaseSensitive(root, "windows");
-	read_window(cJSON_GetObjectItemCaseSensitive(win, "supine"), &c->supine);
-	read_window(cJSON_GetObjectItemCaseSensitive(win, "left"), &c->left);
 	const cJSON *q = cJSON_GetObjectItemCaseSensitive(root, "quality");
-	c->chest.angle_deg = (float)num(q, "angle_deg", 0);
-
 	const cJSON *ac = cJSON_GetObjectItemCaseSensitive(root, "autocal");
-	if (ac) {
-		const cJSON *st = cJSON_GetObjectItemCaseSensitive(ac, "status");
-		if (cJSON_IsString(st) && strcmp(st->valuestring, "applied") == 0) {
-			if (!read_vec(cJSON_GetObjectItemCaseSensitive(ac, "offset_g"), c->autocal.offset_g, 3) ||
-			    !read_vec(cJSON_GetObjectItemCaseSensitive(ac, "scale"), c->autocal.scale, 3)) {
-				rc = bad(why, cap, "\"autocal\" needs offset_g and scale arrays of 3 numbers");
-				goto out;
-			}
-			for (int k = 0; k < 3; k++) {
-				if (!(c->autocal.scale[k] > 0.5f && c->autocal.scale[k] < 2.0f &&
-				      fabsf(c->autocal.offset_g[k]) < 1.0f)) {
-					rc = bad(why, cap, "\"autocal\" offset or scale out of range");
-					goto out;
-				}
-			}
-			c->autocal.status = NP_AUTOCAL_APPLIED;
-			c->autocal.applied = true;
-		}
-		c->autocal.err_before_mg = (float)num(ac, "error_before_mg", 0);
-		c->autocal.err_after_mg = (float)num(ac, "error_after_mg", 0);
-		double pts = num(ac, "points", 0);
-		c->autocal.n_points = pts > 0 ? (size_t)pts : 0;
+	double angle;
+	if ((rc = read_window(cJSON_GetObjectItemCaseSensitive(win, "supine"), "supine", &c->supine,
+			      why, cap)) != NP_OK ||
+	    (rc = read_window(cJSON_GetObjectItemCaseSensitive(win, "left"), "left", &c->left, why,
+			      cap)) != NP_OK ||
+	    (ac && (rc = read_autocal(ac, &c->autocal, why, cap)) != NP_OK))
+		goto out;
+	if (!opt_num(q, "angle_deg", 0, 180, 0, &angle, why, cap)) {
+		rc = NP_ERR_FORMAT;
+		goto out;
 	}
+	c->chest.angle_deg = (float)angle;
 	const cJSON *second = cJSON_GetObjectItemCaseSensitive(root, "second_sensor");
 	if (second) {
 		if (!read_mat(cJSON_GetObjectItemCaseSensitive(second, "rotation"), &c->second.r)) {
@@ -240,7 +300,11 @@ int np_calfile_from_json(const char *text, struct np_calfile *c, char *why, size
 		}
 		if ((rc = check_rotation(&c->second.r, "\"second_sensor.rotation\"", why, cap)) != NP_OK)
 			goto out;
-		c->second.angle_deg = (float)num(second, "angle_deg", 0);
+		if (!opt_num(second, "angle_deg", 0, 180, 0, &angle, why, cap)) {
+			rc = NP_ERR_FORMAT;
+			goto out;
+		}
+		c->second.angle_deg = (float)angle;
 		c->second.ortho_residual = np_mat3_ortho_residual(&c->second.r);
 		c->has_second = true;
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,11 +21,27 @@
  * fixing that with fchmod() needs the umask, which can only be read by setting it:
  * a race with any other thread creating files at that moment.
  */
+#define TMP_TAIL ".tmp-XXXXXX"
+#define TMP_TAIL_LEN (sizeof TMP_TAIL - 1)
+
+/*
+ * Bytes of the base name kept in front of the tail: all of it, unless that would
+ * make the temporary name longer than NAME_MAX (a 250-byte name is valid, its
+ * temporary name must be too). The directory is always kept whole.
+ */
+static size_t tmp_prefix_len(const char *path, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t base = n - dir;
+	return base + TMP_TAIL_LEN > NAME_MAX ? dir + (NAME_MAX - TMP_TAIL_LEN) : n;
+}
+
 static char *make_tmp(const char *path, int *fd)
 {
 	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	size_t n = strlen(path);
-	char *tmp = malloc(n + sizeof ".tmp-XXXXXX");
+	size_t n = tmp_prefix_len(path, strlen(path));
+	char *tmp = malloc(n + sizeof TMP_TAIL);
 	struct timespec ts;
 	uint64_t x;
 
@@ -41,7 +58,7 @@ static char *make_tmp(const char *path, int *fd)
 		uint64_t y = x ^ (x >> 29);
 		for (size_t i = 0; i < 6; i++, y /= 62)
 			tmp[n + 5 + i] = digits[y % 62];
-		tmp[n + 11] = '\0';
+		tmp[n + TMP_TAIL_LEN] = '\0';
 		*fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (*fd >= 0)
 			return tmp;
@@ -52,6 +69,12 @@ static char *make_tmp(const char *path, int *fd)
 	free(tmp);
 	errno = e;
 	return NULL;
+}
+
+void np_tmp_watch_creating(const struct np_tmp_watch *w)
+{
+	if (w && w->creating)
+		w->creating(w->ctx);
 }
 
 void np_tmp_watch_created(const struct np_tmp_watch *w, const char *tmp_path)

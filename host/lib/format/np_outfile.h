@@ -17,7 +17,14 @@
 struct np_tmp_watch {
 	void (*created)(void *ctx, const char *tmp_path);
 	void *ctx;
+	/* Optional, called just before the temporary file is created (a program
+	   holds its exit signals from here to created()): long work before that,
+	   such as planning an EDF, stays interruptible. */
+	void (*creating)(void *ctx);
 };
+
+/* w->creating(w->ctx) when w and its callback are set. */
+void np_tmp_watch_creating(const struct np_tmp_watch *w);
 
 /* w->created(w->ctx, tmp_path) when w, its callback and tmp_path are all set. */
 void np_tmp_watch_created(const struct np_tmp_watch *w, const char *tmp_path);

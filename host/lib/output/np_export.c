@@ -636,12 +636,15 @@ int np_export_edf(const struct np_night *n, const struct np_export_opts *o, cons
 	info->records = p.records;
 
 	/* EDFlib opens files by name: it overwrites a reserved temporary name. */
+	np_tmp_watch_creating(o->watch);
 	char *tmp = np_outfile_tmp_name(path);
 	if (!tmp) {
 		rc = errno == ENOMEM ? NP_ERR_NOMEM : NP_ERR_IO;
 		goto out_anns;
 	}
 	np_tmp_watch_created(o->watch, tmp);
+	/* EDFlib does not always set errno: a failure then says no stale reason. */
+	errno = 0;
 	int h = edfopen_file_writeonly(tmp, EDFLIB_FILETYPE_EDFPLUS, (int)p.n_sensors * 3 + 1);
 	if (h < 0) {
 		rc = h == EDFLIB_MALLOC_ERROR ? NP_ERR_NOMEM : NP_ERR_IO;
@@ -658,6 +661,8 @@ int np_export_edf(const struct np_night *n, const struct np_export_opts *o, cons
 	}
 	if (edfclose_file(h) != 0 && rc == NP_OK)
 		rc = NP_ERR_IO;
+	if (rc == NP_ERR_IO && errno == 0)
+		errno = EIO;
 	if (rc == NP_OK && !edf_complete(tmp)) {
 		errno = EIO;
 		rc = NP_ERR_IO;

@@ -27,4 +27,17 @@ bool np_fmt_iso8601(double utc_s, char *out, size_t cap);
 /* A duration for a sentence: "27 s" under two minutes, else "12.5 min". */
 void np_fmt_duration(double s, char *out, size_t cap);
 
+/* Bytes that hold np_fmt_printable() of n bytes of text, the NUL included. */
+#define NP_FMT_PRINTABLE_CAP(n) (4 * (n) + 1)
+
+/*
+ * Text from a device or a file (serial number, source, notes) made safe for a
+ * terminal: control characters (bytes below 0x20, 0x7f, and U+0080..U+009F) and
+ * bytes that are not valid UTF-8 become "\xNN", so a file cannot send escape
+ * sequences (clear the screen, set the window title, hyperlinks) through a text
+ * output. Valid UTF-8 is kept. The result is cut at a character boundary to fit
+ * cap (NP_FMT_PRINTABLE_CAP() bytes always hold all of it). Returns out.
+ */
+char *np_fmt_printable(const char *in, char *out, size_t cap);
+
 #endif

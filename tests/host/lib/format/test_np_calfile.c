@@ -126,6 +126,36 @@ static void rejects_bad_files(void **state)
 		   NP_ERR_FORMAT, "autocal");
 }
 
+#define CAL_HEAD "{\"format\": \"nightpose-calibration\", \"version\": 1, "
+#define CAL_ROT "\"rotation\": [[1,0,0],[0,1,0],[0,0,1]]"
+
+/* Numbers that a double holds but a float does not, and values no device gives:
+ * each is refused with the field named, never read as infinity or NaN. */
+static void rejects_non_finite_and_out_of_range(void **state)
+{
+	(void)state;
+	/* 1e39 is a finite double and an infinite float. */
+	expect_bad(CAL_HEAD "\"rotation\": [[1e39,0,0],[0,1,0],[0,0,1]]}", NP_ERR_FORMAT, "rotation");
+	expect_bad(CAL_HEAD "\"rotation\": [[1e999,0,0],[0,1,0],[0,0,1]]}", NP_ERR_FORMAT, "rotation");
+	expect_bad(CAL_HEAD CAL_ROT ", \"windows\": {\"supine\": {\"start_s\": 1e999}}}",
+		   NP_ERR_FORMAT, "\"start_s\"");
+	expect_bad(CAL_HEAD CAL_ROT ", \"windows\": {\"left\": {\"sd_mg\": 1e39}}}",
+		   NP_ERR_FORMAT, "\"sd_mg\"");
+	expect_bad(CAL_HEAD CAL_ROT ", \"windows\": {\"left\": {\"samples\": -3}}}",
+		   NP_ERR_FORMAT, "\"samples\"");
+	expect_bad(CAL_HEAD CAL_ROT ", \"windows\": {\"supine\": {\"start_s\": 40, \"end_s\": 10}}}",
+		   NP_ERR_FORMAT, "ends (10 s) before it starts (40 s)");
+	expect_bad(CAL_HEAD CAL_ROT ", \"windows\": {\"supine\": {\"mean_g\": [0, 0, 1e39]}}}",
+		   NP_ERR_FORMAT, "mean_g");
+	expect_bad(CAL_HEAD CAL_ROT ", \"quality\": {\"angle_deg\": 1e999}}", NP_ERR_FORMAT,
+		   "\"angle_deg\"");
+	expect_bad(CAL_HEAD CAL_ROT ", \"autocal\": {\"status\": \"applied\", "
+				    "\"offset_g\": [1e39,0,0], \"scale\": [1,1,1]}}",
+		   NP_ERR_FORMAT, "autocal");
+	expect_bad(CAL_HEAD CAL_ROT ", \"autocal\": {\"error_after_mg\": 1e999}}", NP_ERR_FORMAT,
+		   "\"error_after_mg\"");
+}
+
 static void minimal_file_loads(void **state)
 {
 	(void)state;
@@ -168,6 +198,7 @@ int main(void)
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(rotation_is_rounded),
 		cmocka_unit_test(rejects_bad_files),
+		cmocka_unit_test(rejects_non_finite_and_out_of_range),
 		cmocka_unit_test(minimal_file_loads),
 		cmocka_unit_test(load_from_disk),
 	};

@@ -371,11 +371,27 @@ static void one_sample_counts_no_time(void **state)
 	np_night_free(&n);
 }
 
+/* Text from a file reaches the terminal without its control characters. */
+static void printable_escapes_controls(void **state)
+{
+	(void)state;
+	char b[NP_FMT_PRINTABLE_CAP(32)];
+	assert_string_equal(np_fmt_printable("\x1b]0;t\x07x\x7f", b, sizeof b), "\\x1b]0;t\\x07x\\x7f");
+	assert_string_equal(np_fmt_printable("caf\xc3\xa9 \xe2\x86\x92", b, sizeof b), "caf\xc3\xa9 \xe2\x86\x92");
+	/* Invalid UTF-8, an overlong form and a C1 control (U+009B, CSI). */
+	assert_string_equal(np_fmt_printable("a\xff\xc0\xaf\xc2\x9b", b, sizeof b),
+			    "a\\xff\\xc0\\xaf\\xc2\\x9b");
+	/* Cut before an escape that would not fit, never inside one. */
+	assert_string_equal(np_fmt_printable("ab\x1b", b, 5), "ab");
+	assert_string_equal(np_fmt_printable(NULL, b, sizeof b), "");
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1); /* clock times in the text are local time */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(times_and_episodes),
+		cmocka_unit_test(printable_escapes_controls),
 		cmocka_unit_test(avoid_list),
 		cmocka_unit_test(text_and_json),
 		cmocka_unit_test(autocalibration_error_in_mg),
