@@ -608,7 +608,8 @@ static void test_replay_matches_live_alerts(void **state)
 	paths("alerts", npr, sizeof npr);
 	struct child c;
 	const char *args[] = { "record", "--port", d.slave, "-o", npr, "--alert-after", "2",
-			       "--alert-delay", "1", "--alert", "bell", "--duration", "8", NULL };
+			       "--alert-delay", "1", "--alert", "bell", "--alert-when", "lying",
+			       "--duration", "8", NULL };
 	spawn(&c, "alerts", 0, args);
 	int st = wait_running(&c, &d, 20000);
 	assert_true(WIFEXITED(st));

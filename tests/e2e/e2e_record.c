@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,35 @@ static int open_pty(char *slave, size_t cap)
 }
 
 /* Boot the firmware; the link's slave path is where the recorder connects. */
+/* Every QEMU and recorder started, killed at exit: a failed assertion jumps past
+ * the test's own clean-up, and a QEMU left running would eat a core for good. */
+#define CHILDREN_MAX 16
+static pid_t children[CHILDREN_MAX];
+static size_t n_children;
+
+static void kill_children(void)
+{
+	for (size_t i = 0; i < n_children; i++)
+		if (children[i] > 0 && kill(children[i], SIGKILL) == 0)
+			waitpid(children[i], NULL, 0);
+}
+
+/* A child reaped by the test itself: its pid may be reused, never kill it. */
+static void forget_child(pid_t pid)
+{
+	for (size_t i = 0; i < n_children; i++)
+		if (children[i] == pid)
+			children[i] = 0;
+}
+
+static void keep_child(pid_t pid)
+{
+	if (n_children == 0)
+		atexit(kill_children);
+	if (n_children < CHILDREN_MAX)
+		children[n_children++] = pid;
+}
+
 void e2e_board_start(struct board *b)
 {
 	char sensor_slave[64];
@@ -40,6 +70,7 @@ void e2e_board_start(struct board *b)
 	assert_true(b->pid >= 0);
 	if (b->pid == 0) {
 		char addfd[64];
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* QEMU must not outlive a test that crashed */
 		if (dup2(link, 3) < 0) /* dup2 clears O_CLOEXEC on the copy */
 			_exit(127);
 		snprintf(addfd, sizeof addfd, "fd=3,set=1");
@@ -52,6 +83,7 @@ void e2e_board_start(struct board *b)
 		_exit(127);
 	}
 	close(link); /* QEMU holds the master now: its death is the pulled cable */
+	keep_child(b->pid);
 }
 
 void e2e_board_kill(struct board *b)
@@ -59,6 +91,7 @@ void e2e_board_kill(struct board *b)
 	if (b->pid > 0) {
 		kill(b->pid, SIGKILL);
 		waitpid(b->pid, NULL, 0);
+		forget_child(b->pid);
 	}
 	b->pid = -1;
 	if (b->sensor >= 0)
@@ -133,6 +166,7 @@ pid_t e2e_spawn_record(const char *port, const char *npr, const char *log,
 		execv(NP_CLI, (char *const *)argv);
 		_exit(127);
 	}
+	keep_child(pid);
 	return pid;
 }
 
@@ -152,6 +186,7 @@ pid_t e2e_spawn_cli(const char *const *args, const char *log)
 		execv(NP_CLI, (char *const *)argv);
 		_exit(127);
 	}
+	keep_child(pid);
 	return pid;
 }
 
@@ -159,12 +194,15 @@ int e2e_wait_exit(pid_t pid, unsigned max_ms)
 {
 	int st;
 	for (unsigned t = 0; t < max_ms; t += 100) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			forget_child(pid);
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
 		e2e_sleep_ms(100);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+	forget_child(pid);
 	return -1;
 }
 
@@ -173,12 +211,15 @@ int e2e_stop_record(pid_t pid)
 	int st;
 	kill(pid, SIGTERM);
 	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			forget_child(pid);
 			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
 		e2e_sleep_ms(100);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+	forget_child(pid);
 	return -1;
 }
 
