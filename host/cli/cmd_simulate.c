@@ -56,7 +56,7 @@ const struct np_cli_cmd np_cmd_simulate = {
 
 enum { OPT_HOURS = 256, OPT_RATE, OPT_SEED, OPT_ANKLE, OPT_SLEEP, OPT_NIGHTS, OPT_NONWEAR };
 
-static int run(int argc, char **argv)
+static int parse_options(int argc, char **argv, struct np_sim_opts *opts, const char **out)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -76,6 +76,7 @@ static int run(int argc, char **argv)
 	int c;
 
 	np_sim_opts_default(&o);
+	*out = NULL;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
@@ -127,6 +128,19 @@ static int run(int argc, char **argv)
 					  o.hours);
 	if (np_cli_check_recording_output(cmd, output) != NP_EXIT_OK)
 		return NP_EXIT_USAGE;
+	*opts = o;
+	*out = output;
+	return NP_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+	const struct np_cli_cmd *cmd = &np_cmd_simulate;
+	struct np_sim_opts o;
+	const char *output;
+	int code = parse_options(argc, argv, &o, &output);
+	if (code != NP_EXIT_OK)
+		return code;
 
 	struct np_rec_data d;
 	int rc = np_simulate(&o, &d, NULL);
