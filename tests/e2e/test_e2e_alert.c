@@ -79,6 +79,8 @@ static void read_recording(const char *npr, struct rec_view *v)
 	np_rec_reader_close(r);
 }
 
+/* --alert-when lying: the hold itself is under test, not the 5 minutes of stillness that
+ * the default (asleep) waits for first (tested in test_np_alert and test_np_recorder). */
 static const char *const alert_args_vibrate[] = {
 	"--avoid", "supine", "--alert-after", "60", "--alert-delay", "0", "--alert", "vibrate",
 	"--alert-when", "lying", NULL,
