@@ -488,7 +488,7 @@ static void summary_panel(const struct np_plot_night *p)
 	text_size(1.0);
 	if (p->avoid_mask) {
 		span_text(p->duration_s, avoid, hm, sizeof hm);
-		int k = snprintf(buf, sizeof buf, "%s%s (%.0f%% of the time lying)", hm,
+		int k = snprintf(buf, sizeof buf, "%s%s (%.0f%% of lying)", hm,
 				 p->duration_s < NP_PLOT_SHORT_S ? "" : " h",
 				 lying > 0 ? 100.0 * avoid / lying : 0.0);
 		if (p->longest_avoid_s > 0 && k > 0 && (size_t)k < sizeof buf) {
