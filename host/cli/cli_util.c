@@ -13,24 +13,28 @@
 #include "np_outfile.h"
 #include "np_recording.h"
 
+/* "<prefix>: <what>: <message>" and a newline on stderr. */
+static void say(const char *prefix, const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s: ", prefix, what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void np_cli_warning(const char *what, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "warning: %s: ", what);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("warning", what, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void np_cli_error(const char *what, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "nightpose: %s: ", what);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("nightpose", what, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int np_cli_fail(const char *what, int err, int exit_code)

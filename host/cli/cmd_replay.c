@@ -283,23 +283,24 @@ static int replay(struct replay_ctx *c, const struct replay_opts *o, const struc
  * see a position change up to a window apart). */
 #define DEVICE_MATCH_MS 2000u
 
-/* Device alerts of logged with a replayed alert within DEVICE_MATCH_MS. */
+/* Device alerts of logged with a replayed alert of the same level within DEVICE_MATCH_MS.
+ * Both lists are in time order: one pass over each. */
 static size_t matched_device_alerts(const struct np_rec_alerts *logged,
 				    const struct np_rec_alerts *replayed)
 {
-	size_t n = 0;
+	size_t n = 0, lo = 0;
 	for (size_t i = 0; i < logged->n; i++) {
 		const struct np_rec_alert *d = &logged->v[i];
 		if (d->source != NP_ALERT_FROM_DEVICE)
 			continue;
-		for (size_t j = 0; j < replayed->n; j++) {
-			uint32_t dt = d->host_ms > replayed->v[j].host_ms ? d->host_ms - replayed->v[j].host_ms
-									  : replayed->v[j].host_ms - d->host_ms;
-			if (dt <= DEVICE_MATCH_MS && d->level == replayed->v[j].level) {
+		while (lo < replayed->n && replayed->v[lo].host_ms + DEVICE_MATCH_MS < d->host_ms)
+			lo++;
+		for (size_t j = lo; j < replayed->n && replayed->v[j].host_ms <= d->host_ms + DEVICE_MATCH_MS;
+		     j++)
+			if (replayed->v[j].level == d->level) {
 				n++;
 				break;
 			}
-		}
 	}
 	return n;
 }

@@ -208,19 +208,8 @@ int e2e_wait_exit(pid_t pid, unsigned max_ms)
 
 int e2e_stop_record(pid_t pid)
 {
-	int st;
 	kill(pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid) {
-			forget_child(pid);
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		}
-		e2e_sleep_ms(100);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	forget_child(pid);
-	return -1;
+	return e2e_wait_exit(pid, 10000);
 }
 
 /* The chest samples of a recording, in order. */

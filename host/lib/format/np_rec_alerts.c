@@ -17,6 +17,17 @@ int np_rec_alerts_add(struct np_rec_alerts *l, const struct np_rec_alert *a)
 	return NP_OK;
 }
 
+bool np_alert_source_of(uint8_t origin, uint8_t kind, enum np_alert_source *source)
+{
+	if (origin == NP_ORIGIN_HOST && kind == NP_EVENT_HOST_ALERT)
+		*source = NP_ALERT_FROM_HOST;
+	else if (origin == NP_ORIGIN_DEVICE && kind == NP_EVENT_ALERT_FIRED)
+		*source = NP_ALERT_FROM_DEVICE;
+	else
+		return false;
+	return true;
+}
+
 /* The alert an entry holds, if it is one. */
 static bool entry_alert(const struct np_rec_entry *e, struct np_rec_alert *a)
 {
@@ -24,11 +35,7 @@ static bool entry_alert(const struct np_rec_entry *e, struct np_rec_alert *a)
 	if (e->frame.type != NP_MSG_EVENT ||
 	    np_event_decode(e->frame.payload, e->frame.len, &ev) != NP_OK)
 		return false;
-	if (e->origin == NP_ORIGIN_HOST && ev.kind == NP_EVENT_HOST_ALERT)
-		a->source = NP_ALERT_FROM_HOST;
-	else if (e->origin == NP_ORIGIN_DEVICE && ev.kind == NP_EVENT_ALERT_FIRED)
-		a->source = NP_ALERT_FROM_DEVICE;
-	else
+	if (!np_alert_source_of(e->origin, ev.kind, &a->source))
 		return false;
 	a->host_ms = e->host_ms;
 	a->position = ev.position;

@@ -18,6 +18,10 @@ enum np_alert_source {
 	NP_ALERT_FROM_DEVICE = 1, /* the firmware decided it */
 };
 
+/* Whether an EVENT of kind, from origin (enum np_rec_origin), is an alert, and whose:
+ * HOST_ALERT written by the host, ALERT_FIRED sent by the device. */
+bool np_alert_source_of(uint8_t origin, uint8_t kind, enum np_alert_source *source);
+
 struct np_rec_alert {
 	uint32_t host_ms;           /* the record's receive time */
 	enum np_alert_source source;

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "np_fmt.h"
 
 /* Whole units of unit_s in s, clamped to [0, NP_FMT_HOURS_MAX h] so the text has a known width. */
@@ -98,4 +100,13 @@ char *np_fmt_printable(const char *in, char *out, size_t cap)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+void np_json_add_clock(cJSON *o, const char *key, double start_utc_s, double t_s)
+{
+	char clk[40];
+	if (start_utc_s > 0 && np_fmt_iso8601(start_utc_s + t_s, clk, sizeof clk))
+		cJSON_AddStringToObject(o, key, clk);
+	else
+		cJSON_AddNullToObject(o, key);
 }

@@ -24,6 +24,12 @@ void np_fmt_hms(double s, char *out, size_t cap);
  */
 bool np_fmt_iso8601(double utc_s, char *out, size_t cap);
 
+struct cJSON;
+
+/* o[key] = the ISO 8601 clock time of offset t_s from a recording's start, or null
+ * when the start is unknown (start_utc_s <= 0): every JSON clock of nightpose. */
+void np_json_add_clock(struct cJSON *o, const char *key, double start_utc_s, double t_s);
+
 /* A duration for a sentence: "27 s" under two minutes, else "12.5 min". */
 void np_fmt_duration(double s, char *out, size_t cap);
 

@@ -128,11 +128,7 @@ static int add_alerts(struct np_report *r, const struct np_night *night)
 	for (size_t i = 0; i < night->n_events; i++) {
 		const struct np_night_event *e = &night->events[i];
 		enum np_alert_source src;
-		if (e->origin == NP_ORIGIN_HOST && e->ev.kind == NP_EVENT_HOST_ALERT)
-			src = NP_ALERT_FROM_HOST;
-		else if (e->origin == NP_ORIGIN_DEVICE && e->ev.kind == NP_EVENT_ALERT_FIRED)
-			src = NP_ALERT_FROM_DEVICE;
-		else
+		if (!np_alert_source_of(e->origin, e->ev.kind, &src))
 			continue;
 		if (np_array_reserve((void **)&r->alerts, &cap, r->n_alerts + 1, sizeof *r->alerts) != NP_OK)
 			return NP_ERR_NOMEM;
@@ -393,16 +389,6 @@ int np_report_write_text(const struct np_report *r, FILE *f)
 	return ferror(f) ? NP_ERR_IO : NP_OK;
 }
 
-/* ISO 8601 local time of an offset from the start, or null when the date is unknown. */
-static void add_clock(cJSON *o, const char *name, const struct np_report *r, double t_s)
-{
-	char clk[40];
-	if (np_fmt_iso8601(r->start_utc_s + t_s, clk, sizeof clk) && r->start_utc_s > 0)
-		cJSON_AddStringToObject(o, name, clk);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
 static cJSON *alerts_json(const struct np_report *r)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -412,7 +398,7 @@ static cJSON *alerts_json(const struct np_report *r)
 		if (!o)
 			break;
 		np_json_add_number(o, "t_s", x->t_s, NP_JSON_S);
-		add_clock(o, "clock", r, x->t_s);
+		np_json_add_clock(o, "clock", r->start_utc_s, x->t_s);
 		cJSON_AddStringToObject(o, "position", np_position_name(x->position));
 		cJSON_AddNumberToObject(o, "level", x->level);
 		cJSON_AddStringToObject(o, "source", source_name(x->source));
@@ -440,7 +426,7 @@ static cJSON *episode_json(const struct np_report *r, const struct np_episode *e
 	cJSON_AddStringToObject(o, "position", np_position_name(e->position));
 	np_json_add_number(o, "start_s", e->start_s, NP_JSON_S);
 	np_json_add_number(o, "end_s", e->end_s, NP_JSON_S);
-	add_clock(o, "start_clock", r, e->start_s);
+	np_json_add_clock(o, "start_clock", r->start_utc_s, e->start_s);
 	return o;
 }
 
@@ -449,8 +435,8 @@ int np_report_write_json(const struct np_report *r, FILE *f)
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
 		return NP_ERR_NOMEM;
-	add_clock(o, "start_clock", r, 0);
-	add_clock(o, "end_clock", r, r->span_s);
+	np_json_add_clock(o, "start_clock", r->start_utc_s, 0);
+	np_json_add_clock(o, "end_clock", r->start_utc_s, r->span_s);
 	if (r->start_utc_s > 0)
 		np_json_add_number(o, "start_utc_s", r->start_utc_s, NP_JSON_S);
 	else

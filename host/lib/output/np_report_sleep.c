@@ -16,19 +16,6 @@ static bool local_tm(double start_utc_s, double t_s, struct tm *tm)
 	return localtime_r(&t, tm) != NULL;
 }
 
-void np_report_sleep_iso(double start_utc_s, double t_s, char *out, size_t cap)
-{
-	struct tm tm;
-	char z[8];
-	out[0] = '\0';
-	if (!local_tm(start_utc_s, t_s, &tm) || strftime(z, sizeof z, "%z", &tm) != 5 ||
-	    strftime(out, cap, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-		return;
-	size_t n = strlen(out);
-	/* %z gives +0100; ISO 8601 extended format wants +01:00. */
-	snprintf(out + n, cap - n, "%.3s:%.2s", z, z + 3);
-}
-
 /* "23:41" local, or "+7:41:05" from the start without a date. */
 static void hm_text(double start_utc_s, double t_s, char *out, size_t cap)
 {
@@ -153,16 +140,6 @@ void np_report_sleep_write_advice(const struct np_night_sleep *s, FILE *f)
 
 /* ---- JSON ---- */
 
-static void add_clock(cJSON *o, const char *key, double start_utc_s, double t_s)
-{
-	char iso[40];
-	np_report_sleep_iso(start_utc_s, t_s, iso, sizeof iso);
-	if (iso[0])
-		cJSON_AddStringToObject(o, key, iso);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *minutes_json(const double *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -223,7 +200,7 @@ static void night_fields(cJSON *o, const struct np_night_sleep *s,
 	if (!r->found)
 		return;
 	for (size_t k = 0; k < 4; k++)
-		add_clock(o, clocks[k], t0, at[k]);
+		np_json_add_clock(o, clocks[k], t0, at[k]);
 	np_json_add_number(o, "spt_start_s", r->onset_s, NP_JSON_S);
 	np_json_add_number(o, "spt_end_s", r->wake_s, NP_JSON_S);
 	np_json_add_number(o, "lights_off_s", r->lights_off_s, NP_JSON_S);

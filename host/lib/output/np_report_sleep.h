@@ -13,9 +13,6 @@
 
 #include "np_night_sleep.h"
 
-/* "2026-01-06T23:41:00+01:00" for a recording offset; "" when start_utc_s is 0. */
-void np_report_sleep_iso(double start_utc_s, double t_s, char *out, size_t cap);
-
 /* "Sleep" heading and one block per night. NP_OK or NP_ERR_IO. */
 int np_report_sleep_write_text(const struct np_night_sleep *s, double start_utc_s,
 			       unsigned avoid_mask, FILE *f);
